@@ -1,0 +1,89 @@
+package org.bastionmail.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.bastionmail.mail.MailAddress;
+
+/**
+ * Bastion's whole configuration, as read from the TOML file (see docs/configuration.md).
+ *
+ * @param source the file it came from, empty for the built-in local default
+ * @param hostname the name used in the banner, EHLO reply and Received lines
+ * @param dataDir where everything persistent lives
+ * @param domains the local domains named in the file (more can be added with {@code bastion domain add})
+ * @param postmaster where mail to {@code postmaster@} any local domain goes; empty: the
+ *     {@code postmaster} account of the first local domain
+ */
+public record Config(
+        Optional<Path> source,
+        String hostname,
+        Path dataDir,
+        List<String> domains,
+        Optional<MailAddress> postmaster,
+        Listen listen,
+        Tls tls,
+        Limits limits) {
+
+    /** The listeners; an empty one is off. */
+    public record Listen(
+            Optional<InetSocketAddress> smtp,
+            Optional<InetSocketAddress> submission,
+            Optional<InetSocketAddress> submissions) {}
+
+    /** The server certificate; both empty means a self-signed one generated into the data dir. */
+    public record Tls(Optional<Path> cert, Optional<Path> key) {}
+
+    /**
+     * Every limit a peer can hit. Each has a documented reply code (docs/configuration.md).
+     *
+     * @param messageSize largest message in bytes, advertised in SIZE (RFC 1870)
+     * @param recipients most RCPT TO per transaction (RFC 5321 4.5.3.1.8 asks for at least 100)
+     * @param commandLine longest command line in bytes, CRLF included
+     * @param lineLength longest line of message text in bytes, CRLF included
+     * @param headerSize largest header section of a message in bytes
+     * @param errors protocol errors after which a session is dropped
+     * @param idleTimeout how long a session may wait for the client's next command or data
+     * @param sessionTimeout how long one connection may last at most
+     * @param mailboxQuota storage per user in bytes, unless the user has a quota of their own
+     */
+    public record Limits(
+            long messageSize,
+            int recipients,
+            int commandLine,
+            int lineLength,
+            int headerSize,
+            int errors,
+            Duration idleTimeout,
+            Duration sessionTimeout,
+            long mailboxQuota) {
+
+        public static Limits defaults() {
+            return new Limits(26_214_400L, 100, 2048, 8192, 262_144, 10,
+                    Duration.ofMinutes(5), Duration.ofMinutes(30), 1L << 30);
+        }
+    }
+
+    /** The primary local domain: the first one configured. */
+    public Optional<String> primaryDomain() {
+        return domains.stream().findFirst();
+    }
+
+    /** The local instance {@code bastion serve} runs without a file: loopback, high ports, example.test. */
+    public static Config localDefault(Path dataDir) {
+        return new Config(
+                Optional.empty(),
+                "mx.example.test",
+                dataDir,
+                List.of("example.test"),
+                Optional.empty(),
+                new Listen(
+                        Optional.of(new InetSocketAddress("127.0.0.1", 2525)),
+                        Optional.of(new InetSocketAddress("127.0.0.1", 5587)),
+                        Optional.of(new InetSocketAddress("127.0.0.1", 4465))),
+                new Tls(Optional.empty(), Optional.empty()),
+                Limits.defaults());
+    }
+}

@@ -1,0 +1,21 @@
+package org.bastionmail.queue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/** A message being received; it is nothing until committed. */
+public interface IncomingMessage extends AutoCloseable {
+    /** Where the message content goes, exactly the bytes to store (already dot-unstuffed, CRLF lines). */
+    OutputStream content();
+
+    /**
+     * Makes the message durable with its envelope and schedules its delivery.
+     *
+     * @return the queue id, shown to the client in the 250 reply
+     */
+    String commit(Envelope envelope) throws IOException;
+
+    /** Discards the message unless it was committed. */
+    @Override
+    void close();
+}

@@ -1,0 +1,15 @@
+package org.bastionmail.queue;
+
+import java.io.IOException;
+
+/**
+ * The durable queue that SMTP hands accepted messages to.
+ *
+ * <p>The contract that makes a 250 a promise: when {@link IncomingMessage#commit} returns, the message
+ * content and its envelope are on disk and fsync'd, and a crash at any later instant cannot lose them.
+ * A crash before that leaves at most a stray temporary file, which the next start removes.
+ */
+public interface MessageQueue {
+    /** Starts receiving a message into a temporary file of the queue. */
+    IncomingMessage newMessage() throws IOException;
+}
