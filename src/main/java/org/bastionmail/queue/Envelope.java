@@ -41,12 +41,12 @@ public record Envelope(
     /**
      * One RCPT TO with its DSN parameters (RFC 3461 4.1, 4.2).
      *
-     * @param notify empty when NOTIFY was not given (the default: failures, as the RFC says)
+     * @param notifyOn empty when NOTIFY was not given (the default: failures, as the RFC says)
      * @param orcpt the original recipient as given, {@code addr-type;xtext-decoded-address}
      */
-    public record Recipient(MailAddress address, Set<Notify> notify, Optional<String> orcpt) {
+    public record Recipient(MailAddress address, Set<Notify> notifyOn, Optional<String> orcpt) {
         public Recipient {
-            notify = Set.copyOf(notify);
+            notifyOn = Set.copyOf(notifyOn);
         }
 
         public static Recipient of(MailAddress address) {
