@@ -1,0 +1,200 @@
+package org.bastionmail.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.bastionmail.mail.MailAddress;
+
+/**
+ * Reads the TOML configuration file. Every unknown key and every bad value is reported with the file,
+ * the key and the reason, all at once, and the server does not start.
+ */
+public final class ConfigLoader {
+    private static final Set<String> TOP_KEYS = Set.of("hostname", "data_dir", "domains", "postmaster", "listen", "tls", "limits");
+    private static final Set<String> LISTEN_KEYS = Set.of("smtp", "submission", "submissions");
+    private static final Set<String> TLS_KEYS = Set.of("cert", "key");
+    private static final Set<String> LIMIT_KEYS = Set.of("message_size", "recipients", "command_line", "line_length",
+            "header_size", "errors", "idle_timeout", "session_timeout", "mailbox_quota");
+
+    private final Path file;
+    private final List<String> problems = new ArrayList<>();
+
+    private ConfigLoader(Path file) {
+        this.file = file;
+    }
+
+    /** Loads and validates {@code file}. */
+    public static Config load(Path file) throws ConfigException {
+        return new ConfigLoader(file).read();
+    }
+
+    private Config read() throws ConfigException {
+        JsonNode root;
+        try {
+            root = new TomlMapper().readTree(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(List.of(file + ": file not found"));
+        } catch (JacksonException e) {
+            throw new ConfigException(List.of(file + ": not valid TOML: " + e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new ConfigException(List.of(file + ": cannot read: " + e.getMessage()));
+        }
+        unknownKeys(root, "", TOP_KEYS);
+        Path base = file.toAbsolutePath().getParent();
+
+        String hostname = string(root, "hostname").map(this::hostname).orElseGet(Hostnames::local);
+        Path dataDir = string(root, "data_dir").map(p -> base.resolve(p).normalize()).orElse(Path.of("/var/lib/bastion"));
+        List<String> domains = domains(root.get("domains"));
+        Optional<MailAddress> postmaster = string(root, "postmaster").flatMap(this::postmaster);
+
+        JsonNode listen = table(root, "listen");
+        unknownKeys(listen, "listen.", LISTEN_KEYS);
+        Config.Listen listeners = new Config.Listen(
+                socket(listen, "listen.smtp"), socket(listen, "listen.submission"), socket(listen, "listen.submissions"));
+
+        JsonNode tls = table(root, "tls");
+        unknownKeys(tls, "tls.", TLS_KEYS);
+        Optional<Path> cert = string(tls, "tls.cert").map(base::resolve);
+        Optional<Path> key = string(tls, "tls.key").map(base::resolve);
+        if (cert.isPresent() != key.isPresent()) {
+            problems.add(file + ": tls: cert and key must be given together (or both left out for a self-signed certificate)");
+        }
+
+        JsonNode limits = table(root, "limits");
+        unknownKeys(limits, "limits.", LIMIT_KEYS);
+        Config.Limits d = Config.Limits.defaults();
+        Config.Limits parsedLimits = new Config.Limits(
+                number(limits, "limits.message_size", d.messageSize(), 1024, 1L << 40),
+                (int) number(limits, "limits.recipients", d.recipients(), 1, 100_000),
+                (int) number(limits, "limits.command_line", d.commandLine(), 512, 1 << 20),
+                (int) number(limits, "limits.line_length", d.lineLength(), 1000, 1 << 24),
+                (int) number(limits, "limits.header_size", d.headerSize(), 1024, 1 << 26),
+                (int) number(limits, "limits.errors", d.errors(), 1, 10_000),
+                Duration.ofSeconds(number(limits, "limits.idle_timeout", d.idleTimeout().toSeconds(), 1, 86_400)),
+                Duration.ofSeconds(number(limits, "limits.session_timeout", d.sessionTimeout().toSeconds(), 1, 7 * 86_400)),
+                number(limits, "limits.mailbox_quota", d.mailboxQuota(), 1024, Long.MAX_VALUE));
+
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new Config(Optional.of(file), hostname, dataDir, domains, postmaster, listeners,
+                new Config.Tls(cert, key), parsedLimits);
+    }
+
+    private void unknownKeys(JsonNode table, String prefix, Set<String> known) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = table.properties().iterator(); it.hasNext(); ) {
+            String key = it.next().getKey();
+            if (!known.contains(key)) {
+                problems.add(file + ": " + prefix + key + ": unknown key (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    private JsonNode table(JsonNode root, String key) {
+        JsonNode node = root.get(key);
+        if (node == null) {
+            return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        }
+        if (!node.isObject()) {
+            problems.add(file + ": " + key + ": must be a table ([" + key + "])");
+            return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        }
+        return node;
+    }
+
+    private Optional<String> string(JsonNode table, String dottedKey) {
+        JsonNode node = table.get(lastPart(dottedKey));
+        if (node == null) {
+            return Optional.empty();
+        }
+        if (!node.isTextual() || node.asText().isBlank()) {
+            problems.add(file + ": " + dottedKey + ": must be a non-empty string");
+            return Optional.empty();
+        }
+        return Optional.of(node.asText());
+    }
+
+    private long number(JsonNode table, String dottedKey, long fallback, long min, long max) {
+        JsonNode node = table.get(lastPart(dottedKey));
+        if (node == null) {
+            return fallback;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+            problems.add(file + ": " + dottedKey + ": must be a whole number");
+            return fallback;
+        }
+        long value = node.asLong();
+        if (value < min || value > max) {
+            problems.add(file + ": " + dottedKey + ": " + value + " is out of range [" + min + ", " + max + "]");
+            return fallback;
+        }
+        return value;
+    }
+
+    private Optional<java.net.InetSocketAddress> socket(JsonNode listen, String dottedKey) {
+        return string(listen, dottedKey).flatMap(text -> {
+            try {
+                return Optional.of(SocketAddresses.parse(text));
+            } catch (IllegalArgumentException e) {
+                problems.add(file + ": " + dottedKey + ": " + e.getMessage());
+                return Optional.empty();
+            }
+        });
+    }
+
+    private List<String> domains(JsonNode node) {
+        if (node == null) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            problems.add(file + ": domains: must be a list of domain names, e.g. [\"example.org\"]");
+            return List.of();
+        }
+        List<String> domains = new ArrayList<>();
+        for (JsonNode element : node) {
+            if (!element.isTextual() || !DomainNames.isValid(element.asText())) {
+                problems.add(file + ": domains: " + element + " is not a valid domain name");
+            } else if (domains.contains(DomainNames.normalise(element.asText()))) {
+                problems.add(file + ": domains: " + element + " is listed twice");
+            } else {
+                domains.add(DomainNames.normalise(element.asText()));
+            }
+        }
+        return List.copyOf(domains);
+    }
+
+    private String hostname(String name) {
+        if (!DomainNames.isValid(name)) {
+            problems.add(file + ": hostname: \"" + name + "\" is not a valid host name");
+        }
+        return DomainNames.normalise(name);
+    }
+
+    private Optional<MailAddress> postmaster(String text) {
+        try {
+            MailAddress address = MailAddress.parse(text);
+            if (!DomainNames.isValid(address.domain())) {
+                throw new IllegalArgumentException("bad domain");
+            }
+            return Optional.of(address);
+        } catch (IllegalArgumentException e) {
+            problems.add(file + ": postmaster: \"" + text + "\" is not an address of the form user@domain");
+            return Optional.empty();
+        }
+    }
+
+    private static String lastPart(String dottedKey) {
+        return dottedKey.substring(dottedKey.lastIndexOf('.') + 1);
+    }
+}

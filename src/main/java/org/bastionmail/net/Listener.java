@@ -1,0 +1,148 @@
+package org.bastionmail.net;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A TCP listener: accepts connections and runs each one's session on its own virtual thread, with plain
+ * blocking I/O. For implicit-TLS ports (465, 993, 995) the TLS handshake is done before the session starts.
+ */
+public final class Listener implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Listener.class);
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
+
+    /** What to run for each accepted connection; it owns the socket and must close it. */
+    @FunctionalInterface
+    public interface Handler {
+        void handle(Socket socket) throws IOException;
+    }
+
+    private final String name;
+    private final ServerSocket serverSocket;
+    private final Handler handler;
+    private final SSLContext implicitTls;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final Thread acceptor;
+    private volatile boolean closing;
+
+    private Listener(String name, ServerSocket serverSocket, Handler handler, SSLContext implicitTls) {
+        this.name = name;
+        this.serverSocket = serverSocket;
+        this.handler = handler;
+        this.implicitTls = implicitTls;
+        this.acceptor = Thread.ofPlatform().name("accept-" + name).daemon(true).unstarted(this::acceptLoop);
+    }
+
+    /** Binds and starts accepting; {@code implicitTls} is null for plain (STARTTLS-capable) ports. */
+    public static Listener start(String name, InetSocketAddress address, SSLContext implicitTls, Handler handler) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(address, 256);
+        Listener listener = new Listener(name, socket, handler, implicitTls);
+        listener.acceptor.start();
+        return listener;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The bound address; the port is the real one when 0 was configured. */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverSocket.getLocalSocketAddress();
+    }
+
+    public int openConnections() {
+        return open.size();
+    }
+
+    private void acceptLoop() {
+        while (!closing) {
+            Socket socket;
+            try {
+                socket = serverSocket.accept();
+            } catch (IOException e) {
+                if (!closing) {
+                    LOG.warn("{}: accept failed: {}", name, e.getMessage());
+                }
+                continue;
+            }
+            open.add(socket);
+            Thread.ofVirtual().name(name + "-" + socket.getRemoteSocketAddress()).start(() -> serve(socket));
+        }
+    }
+
+    private void serve(Socket accepted) {
+        Socket socket = accepted;
+        try {
+            socket.setTcpNoDelay(true);
+            if (implicitTls != null) {
+                socket = handshake(accepted);
+                open.add(socket);
+            }
+            handler.handle(socket);
+        } catch (SocketException e) {
+            LOG.debug("{}: connection from {} ended: {}", name, accepted.getRemoteSocketAddress(), e.getMessage());
+        } catch (IOException e) {
+            LOG.info("{}: connection from {} failed: {}", name, accepted.getRemoteSocketAddress(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("{}: session with {} crashed", name, accepted.getRemoteSocketAddress(), e);
+        } finally {
+            closeQuietly(socket);
+            closeQuietly(accepted);
+            open.remove(socket);
+            open.remove(accepted);
+        }
+    }
+
+    private SSLSocket handshake(Socket plain) throws IOException {
+        plain.setSoTimeout((int) HANDSHAKE_TIMEOUT.toMillis());
+        SSLSocket tls = (SSLSocket) implicitTls.getSocketFactory().createSocket(plain, null, plain.getPort(), true);
+        TlsSettings.apply(tls);
+        tls.startHandshake();
+        return tls;
+    }
+
+    /**
+     * Stops accepting, gives running sessions {@code grace} to finish, then closes their sockets. A session
+     * cut off this way has not been given a 250 for its current message, so nothing acknowledged is lost.
+     */
+    public void shutdown(Duration grace) {
+        closing = true;
+        closeQuietly(serverSocket);
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!open.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        open.forEach(Listener::closeQuietly);
+    }
+
+    @Override
+    public void close() {
+        shutdown(Duration.ZERO);
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception ignored) {
+            // closing on the way out: nothing left to do with the error
+        }
+    }
+}
