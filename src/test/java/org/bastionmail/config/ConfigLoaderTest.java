@@ -1,0 +1,129 @@
+package org.bastionmail.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.bastionmail.mail.MailAddress;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private Path write(String toml) throws IOException {
+        Path file = dir.resolve("bastion.toml");
+        Files.writeString(file, toml);
+        return file;
+    }
+
+    @Test
+    void readsEveryDocumentedKey() throws Exception {
+        Path file = write("""
+                hostname = "mx.example.test"
+                data_dir = "data"
+                domains  = ["example.test", "Other.Test"]
+                postmaster = "admin@example.test"
+                [listen]
+                smtp = "127.0.0.1:2525"
+                submission = "[::1]:5587"
+                [tls]
+                cert = "/etc/ssl/fullchain.pem"
+                key  = "/etc/ssl/key.pem"
+                [limits]
+                message_size = 1048576
+                recipients = 50
+                idle_timeout = 60
+                """);
+        Config config = ConfigLoader.load(file);
+        assertThat(config.hostname()).isEqualTo("mx.example.test");
+        assertThat(config.dataDir()).isEqualTo(dir.resolve("data"));
+        assertThat(config.domains()).containsExactly("example.test", "other.test");
+        assertThat(config.postmaster()).contains(MailAddress.parse("admin@example.test"));
+        assertThat(config.listen().smtp()).contains(new InetSocketAddress("127.0.0.1", 2525));
+        assertThat(config.listen().submission()).contains(new InetSocketAddress("::1", 5587));
+        assertThat(config.listen().submissions()).isEmpty();
+        assertThat(config.tls().cert()).contains(Path.of("/etc/ssl/fullchain.pem"));
+        assertThat(config.limits().messageSize()).isEqualTo(1_048_576);
+        assertThat(config.limits().recipients()).isEqualTo(50);
+        assertThat(config.limits().idleTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.limits().errors()).isEqualTo(Config.Limits.defaults().errors());
+    }
+
+    @Test
+    void missingListenersAreOff() throws Exception {
+        Config config = ConfigLoader.load(write("hostname = \"mx.example.test\"\ndata_dir = \"d\"\n"));
+        assertThat(config.listen().smtp()).isEmpty();
+        assertThat(config.listen().submission()).isEmpty();
+        assertThat(config.domains()).isEmpty();
+    }
+
+    @Test
+    void reportsEveryProblemWithFileKeyAndReason() throws Exception {
+        Path file = write("""
+                hostname = "not a host"
+                colour = "blue"
+                domains = "example.test"
+                [listen]
+                smtp = "localhost:25"
+                submission = "127.0.0.1:99999"
+                imap4 = "127.0.0.1:143"
+                [tls]
+                cert = "/only/cert.pem"
+                [limits]
+                message_size = "big"
+                recipients = 0
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .allMatch(p -> p.startsWith(file.toString() + ": "))
+                        .anyMatch(p -> p.contains("hostname:"))
+                        .anyMatch(p -> p.contains("colour: unknown key"))
+                        .anyMatch(p -> p.contains("domains: must be a list"))
+                        .anyMatch(p -> p.contains("listen.smtp:") && p.contains("not an IP address"))
+                        .anyMatch(p -> p.contains("listen.submission:") && p.contains("between 1 and 65535"))
+                        .anyMatch(p -> p.contains("listen.imap4: unknown key"))
+                        .anyMatch(p -> p.contains("tls: cert and key must be given together"))
+                        .anyMatch(p -> p.contains("limits.message_size: must be a whole number"))
+                        .anyMatch(p -> p.contains("limits.recipients: 0 is out of range"))
+                        .hasSize(9));
+    }
+
+    @Test
+    void invalidTomlIsRefusedWithTheFileName() throws Exception {
+        Path file = write("hostname = \"unterminated\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("not valid TOML");
+    }
+
+    @Test
+    void missingFileIsReported() {
+        Path file = dir.resolve("nope.toml");
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageContaining("file not found");
+    }
+
+    @Test
+    void duplicateAndInvalidDomainsAreRefused() throws Exception {
+        Path file = write("domains = [\"a.test\", \"A.test\", \"bad..name\", 7]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(3));
+    }
+
+    @Test
+    void socketAddressesAcceptOnlyIpLiterals() {
+        assertThat(SocketAddresses.parse("0.0.0.0:25").getPort()).isEqualTo(25);
+        assertThat(SocketAddresses.parse("[::]:25").getAddress().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:0");
+        assertThatThrownBy(() -> SocketAddresses.parse("::1:25")).hasMessageContaining("brackets");
+        assertThatThrownBy(() -> SocketAddresses.parse("256.1.1.1:25")).hasMessageContaining("not an IP address");
+        assertThatThrownBy(() -> SocketAddresses.parse("mail.example.com:25")).hasMessageContaining("not an IP address");
+        assertThatThrownBy(() -> SocketAddresses.parse("127.0.0.1")).hasMessageContaining("ip:port");
+    }
+}
