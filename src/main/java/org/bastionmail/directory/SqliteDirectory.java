@@ -3,7 +3,6 @@ package org.bastionmail.directory;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -24,6 +23,7 @@ import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import org.bastionmail.config.Config;
 import org.bastionmail.io.CarrierOffload;
+import org.bastionmail.io.PrivateDirectories;
 import org.bastionmail.mail.MailAddress;
 import org.bastionmail.sasl.ScramCredentials;
 import org.bastionmail.sasl.ScramKeys;
@@ -62,7 +62,7 @@ public final class SqliteDirectory implements Directory {
     public static SqliteDirectory open(Path dataDir, Config config) {
         try {
             return CarrierOffload.call(() -> {
-                Files.createDirectories(dataDir);
+                PrivateDirectories.create(dataDir);
                 SQLiteConfig sqlite = new SQLiteConfig();
                 sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL); // readers never wait for the CLI's writes
                 sqlite.setBusyTimeout(BUSY_TIMEOUT_MS);

@@ -114,14 +114,18 @@ public final class Listener implements AutoCloseable {
         return tls;
     }
 
-    /**
-     * Stops accepting, gives running sessions {@code grace} to finish, then closes their sockets. A session
-     * cut off this way has not been given a 250 for its current message, so nothing acknowledged is lost.
-     */
-    public void shutdown(Duration grace) {
+    /** Stops accepting new connections; running sessions go on. */
+    public void stopAccepting() {
         closing = true;
         closeQuietly(serverSocket);
-        long deadline = System.nanoTime() + grace.toNanos();
+    }
+
+    /**
+     * Lets running sessions finish until {@code deadline} (a {@link System#nanoTime()} value), then closes
+     * their sockets. A session cut off this way has not been given a 250 for its current message, so
+     * nothing acknowledged is lost.
+     */
+    public void finishSessions(long deadline) {
         while (!open.isEmpty() && System.nanoTime() < deadline) {
             try {
                 TimeUnit.MILLISECONDS.sleep(50);
@@ -135,7 +139,8 @@ public final class Listener implements AutoCloseable {
 
     @Override
     public void close() {
-        shutdown(Duration.ZERO);
+        stopAccepting();
+        finishSessions(System.nanoTime());
     }
 
     private static void closeQuietly(AutoCloseable closeable) {
