@@ -19,7 +19,7 @@ import org.bastionmail.mail.MailAddress;
 final class QueueJson {
     static final int FORMAT = 1;
     private static final ObjectMapper MAPPER = new ObjectMapper()
-            .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+            .setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
     private QueueJson() {}

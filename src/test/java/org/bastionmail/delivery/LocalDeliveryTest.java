@@ -252,7 +252,7 @@ class LocalDeliveryTest {
 
     @Test
     void forwardsBecomeRecipientsOfTheSameMessage() throws Exception {
-        directory.alias("team@example.test", List.of(BOB), List.of("far@remote.example", CAROL + ""));
+        directory.alias("team@example.test", List.of(BOB), List.of("far@remote.example", CAROL));
         start();
         String id = send("team@example.test");
         awaitIdle();
