@@ -1,0 +1,142 @@
+package org.bastionmail.delivery;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.bastionmail.directory.Directory;
+import org.bastionmail.mail.MailAddress;
+import org.bastionmail.queue.Envelope;
+import org.bastionmail.queue.QueueEntry;
+import org.bastionmail.queue.RecipientState;
+import org.bastionmail.store.DeliveryOutcome;
+import org.bastionmail.store.Mailbox;
+import org.bastionmail.store.MailboxStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pass over the due recipients of one queue entry: resolve each, store the message for each
+ * account, and work out each recipient's new state. Reasons start with an RFC 3463 enhanced status
+ * code, for the DSN a later version will send.
+ */
+final class RecipientDelivery {
+    private static final Logger LOG = LoggerFactory.getLogger(RecipientDelivery.class);
+    static final String OUTBOUND_NOT_AVAILABLE = "4.4.0 outbound delivery not yet available";
+    /** A cap on what forwarding may add to one message, so that alias loops end. */
+    static final int MAX_RECIPIENTS = 1000;
+
+    private final MailboxStore store;
+    private final Directory directory;
+    private final RetrySchedule retries;
+
+    RecipientDelivery(MailboxStore store, Directory directory, RetrySchedule retries) {
+        this.store = store;
+        this.directory = directory;
+        this.retries = retries;
+    }
+
+    /** The recipients' new states; the same list object's contents if nothing was due. */
+    List<RecipientState> run(QueueEntry entry, Path content, Instant now) {
+        List<RecipientState> states = new ArrayList<>(entry.recipients());
+        // Forwarding appends recipients, which this loop then reaches in the same pass.
+        for (int i = 0; i < states.size(); i++) {
+            RecipientState state = states.get(i);
+            if (isDue(state, now)) {
+                states.set(i, attempt(entry, content, state, states, now));
+            }
+        }
+        return states;
+    }
+
+    static boolean isDue(RecipientState state, Instant now) {
+        return switch (state.status()) {
+            case PENDING -> true;
+            case DEFERRED -> state.nextAttempt().map(at -> !at.isAfter(now)).orElse(false);
+            case DELIVERED, FAILED -> false;
+        };
+    }
+
+    private RecipientState attempt(QueueEntry entry, Path content, RecipientState state, List<RecipientState> all,
+            Instant now) {
+        MailAddress address = state.recipient().address();
+        Directory.Resolution resolution;
+        try {
+            resolution = directory.resolve(address);
+        } catch (RuntimeException e) {
+            LOG.warn("queue {}: cannot resolve {}: {}", entry.id(), address, e.toString());
+            return retryOrFail(state, "3.0", "directory unavailable", now);
+        }
+        return switch (resolution) {
+            case Directory.Resolution.NotLocal _ -> state.deferred(OUTBOUND_NOT_AVAILABLE, Optional.empty());
+            // RFC 5321 6.1: accepted, but the user was removed since; a DSN will say so.
+            case Directory.Resolution.UnknownUser _ -> state.failed("5.1.1 no such user here");
+            case Directory.Resolution.Deliver deliver -> deliver(entry, content, state, deliver, all, now);
+        };
+    }
+
+    private RecipientState deliver(QueueEntry entry, Path content, RecipientState state,
+            Directory.Resolution.Deliver deliver, List<RecipientState> all, Instant now) {
+        if (state.attempts() == 0) {
+            addForwards(entry, state, deliver.forwards(), all);
+        }
+        if (deliver.accounts().isEmpty()) {
+            return deliver.forwards().isEmpty()
+                    ? state.failed("5.1.1 address leads to no mailbox")
+                    : state.delivered("2.1.5 forwarded to " + deliver.forwards());
+        }
+        List<String> full = new ArrayList<>();
+        for (String account : deliver.accounts()) {
+            try {
+                store.ensureAccount(account);
+                // The key makes a repeated attempt (after a crash, or for a second RCPT that
+                // resolves to the same account) a no-op in the store.
+                DeliveryOutcome outcome = store.deliver(account, Mailbox.INBOX, entry.id() + "/" + account, content,
+                        entry.envelope().receivedAt(), directory.quota(account));
+                switch (outcome) {
+                    case DeliveryOutcome.Stored stored ->
+                            LOG.info("queue {}: delivered to {} as uid {}", entry.id(), account, stored.uid());
+                    case DeliveryOutcome.Duplicate _ -> { }
+                    case DeliveryOutcome.OverQuota over ->
+                            full.add(account + " (" + over.usedBytes() + " of " + over.limitBytes() + " bytes used)");
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("queue {}: storing for {} failed: {}", entry.id(), account, e.toString());
+                return retryOrFail(state, "3.0", "local delivery failed temporarily", now);
+            }
+        }
+        if (!full.isEmpty()) {
+            return retryOrFail(state, "2.2", "mailbox full: " + String.join(", ", full), now);
+        }
+        return state.delivered("2.0.0 delivered to " + String.join(", ", deliver.accounts()));
+    }
+
+    /** Forwarding targets become recipients of the same entry, once each (which also ends loops). */
+    private static void addForwards(QueueEntry entry, RecipientState from, List<MailAddress> forwards,
+            List<RecipientState> all) {
+        for (MailAddress target : forwards) {
+            boolean known = all.stream()
+                    .anyMatch(r -> r.recipient().address().canonical().equals(target.canonical()));
+            if (known) {
+                continue;
+            }
+            if (all.size() >= MAX_RECIPIENTS) {
+                LOG.warn("queue {}: not forwarding to {}: too many recipients", entry.id(), target);
+                continue;
+            }
+            all.add(new RecipientState(Envelope.Recipient.of(target), RecipientState.Status.PENDING, Optional.empty(),
+                    0, Optional.empty(), Optional.of(from.recipient().address())));
+        }
+    }
+
+    /** RFC 3463: the same detail code, 4 while we keep trying, 5 once we give up. */
+    private RecipientState retryOrFail(RecipientState state, String detail, String text, Instant now) {
+        int attempts = state.attempts() + 1;
+        if (attempts > retries.retries()) {
+            return state.failed("5." + detail + " " + text + " (gave up after " + attempts + " attempts)");
+        }
+        return state.deferred("4." + detail + " " + text, Optional.of(now.plus(retries.delayAfter(attempts))));
+    }
+}

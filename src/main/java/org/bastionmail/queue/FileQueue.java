@@ -1,0 +1,273 @@
+package org.bastionmail.queue;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.bastionmail.io.CarrierOffload;
+import org.bastionmail.io.DurableFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The queue on disk, whose files are the truth (as in Postfix):
+ *
+ * <pre>
+ * queue/incoming/&lt;id&gt;.eml, .json   being received; removed at open
+ * queue/messages/&lt;id&gt;.eml         committed content
+ * queue/envelopes/&lt;id&gt;.json       committed envelope; its presence is the commit
+ * queue/state/&lt;id&gt;.json           per-recipient state once anything happened; absent: all pending
+ * </pre>
+ *
+ * <p>A message is removed when no recipient is pending or deferred: envelope first (so it is gone
+ * at once), then content and state. Whatever a crash leaves half-done, {@link #open} finishes.
+ */
+public final class FileQueue implements MessageQueue {
+    private static final Logger LOG = LoggerFactory.getLogger(FileQueue.class);
+    /** Our own files, but a limit keeps a damaged one from exhausting memory. */
+    private static final long MAX_JSON_BYTES = 4L << 20;
+
+    private final Path incoming;
+    private final Path messages;
+    private final Path envelopes;
+    private final Path states;
+    private final boolean readOnly;
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private final ReentrantLock stateLock = new ReentrantLock();
+
+    private FileQueue(Path dataDir, boolean readOnly) {
+        Path root = dataDir.resolve("queue");
+        this.incoming = root.resolve("incoming");
+        this.messages = root.resolve("messages");
+        this.envelopes = root.resolve("envelopes");
+        this.states = root.resolve("state");
+        this.readOnly = readOnly;
+    }
+
+    /**
+     * Opens the queue for the server that owns it: creates the directories, removes messages that
+     * were never acknowledged and state left by finished ones. One process at a time.
+     */
+    public static FileQueue open(Path dataDir) throws IOException {
+        FileQueue queue = new FileQueue(dataDir, false);
+        CarrierOffload.call(() -> {
+            for (Path dir : List.of(queue.incoming, queue.messages, queue.envelopes, queue.states)) {
+                DurableFiles.createDirectories(dir);
+            }
+            queue.recover();
+            return null;
+        });
+        return queue;
+    }
+
+    /** Opens the queue to look at it (the CLI, while a server may be running): no recovery, no changes. */
+    public static FileQueue inspect(Path dataDir) {
+        return new FileQueue(dataDir, true);
+    }
+
+    private void recover() throws IOException {
+        for (Path leftover : list(incoming, "*")) {
+            Files.deleteIfExists(leftover);
+        }
+        for (Path content : list(messages, "*.eml")) {
+            String id = idOf(content, ".eml");
+            if (!Files.exists(envelopeFile(id))) {
+                LOG.info("removing queue message {} that was never committed", id);
+                Files.deleteIfExists(content);
+            }
+        }
+        for (Path state : list(states, "*")) {
+            String name = state.getFileName().toString();
+            if (name.endsWith(".tmp") || !Files.exists(envelopeFile(idOf(state, ".json")))) {
+                Files.deleteIfExists(state);
+            }
+        }
+        for (Path envelope : list(envelopes, "*.json")) {
+            if (!Files.exists(contentFile(idOf(envelope, ".json")))) {
+                // Cannot happen with the write order above; say so loudly rather than guess.
+                LOG.error("queue envelope {} has no content file; it is kept but cannot be delivered", envelope);
+            }
+        }
+    }
+
+    @Override
+    public IncomingMessage newMessage() throws IOException {
+        checkWritable();
+        for (int tries = 0; ; tries++) {
+            String id = QueueId.next(Instant.now());
+            Path temp = incoming.resolve(id + ".eml");
+            if (Files.exists(contentFile(id))) {
+                continue;
+            }
+            try {
+                FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                return new FileIncomingMessage(this, id, temp, incoming.resolve(id + ".json"), channel);
+            } catch (FileAlreadyExistsException e) {
+                if (tries > 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Calls {@code listener} with the id of every message committed from now on, on the committing
+     * thread after the message is durable; a listener should hand the id off, not deliver inline.
+     */
+    public void onCommit(Consumer<String> listener) {
+        listeners.add(listener);
+    }
+
+    void committed(String id) {
+        for (Consumer<String> listener : listeners) {
+            try {
+                listener.accept(id);
+            } catch (RuntimeException e) {
+                // The message is safe on disk; the next start picks it up.
+                LOG.error("queue listener failed for {}", id, e);
+            }
+        }
+    }
+
+    /** Every readable committed message, oldest first (unreadable ones are logged and skipped). */
+    public List<QueueEntry> entries() throws IOException {
+        return CarrierOffload.call(() -> {
+            List<QueueEntry> result = new ArrayList<>();
+            for (Path envelope : list(envelopes, "*.json")) {
+                String id = idOf(envelope, ".json");
+                if (!QueueId.isValid(id)) {
+                    continue;
+                }
+                try {
+                    read(id).ifPresent(result::add);
+                } catch (IOException e) {
+                    // One damaged entry must not hide the others from delivery or the operator.
+                    LOG.error("cannot read queue entry {}: {}", id, e.getMessage());
+                }
+            }
+            result.sort((a, b) -> a.id().compareTo(b.id()));
+            return result;
+        });
+    }
+
+    /** One committed message; empty if there is none with this id (or the id is malformed). */
+    public Optional<QueueEntry> entry(String id) throws IOException {
+        if (!QueueId.isValid(id)) {
+            return Optional.empty();
+        }
+        return CarrierOffload.call(() -> read(id));
+    }
+
+    private Optional<QueueEntry> read(String id) throws IOException {
+        Envelope envelope;
+        long size;
+        try {
+            envelope = QueueJson.readEnvelope(readLimited(envelopeFile(id)));
+            size = Files.size(contentFile(id));
+        } catch (NoSuchFileException e) {
+            return Optional.empty(); // removed meanwhile, or the content is missing (logged at open)
+        }
+        List<RecipientState> recipients;
+        try {
+            recipients = QueueJson.readStates(readLimited(stateFile(id)));
+        } catch (NoSuchFileException e) {
+            recipients = envelope.recipients().stream().map(RecipientState::pending).toList();
+        }
+        return Optional.of(new QueueEntry(id, envelope, recipients, size));
+    }
+
+    private static byte[] readLimited(Path file) throws IOException {
+        if (Files.size(file) > MAX_JSON_BYTES) {
+            throw new IOException(file + " is larger than " + MAX_JSON_BYTES + " bytes");
+        }
+        return Files.readAllBytes(file);
+    }
+
+    /**
+     * Records the recipients' new state durably. When none is pending or deferred any more, the
+     * message is removed from the queue.
+     *
+     * @return the entry as now stored, empty if it was removed (or was not there)
+     */
+    public Optional<QueueEntry> update(String id, List<RecipientState> recipients) throws IOException {
+        checkWritable();
+        if (!QueueId.isValid(id)) {
+            throw new IllegalArgumentException("not a queue id: " + id);
+        }
+        if (recipients.isEmpty()) {
+            throw new IllegalArgumentException("a queue entry has at least one recipient");
+        }
+        byte[] json = QueueJson.write(recipients);
+        return CarrierOffload.call(() -> {
+            stateLock.lock();
+            try {
+                if (!Files.exists(envelopeFile(id))) {
+                    return Optional.empty();
+                }
+                if (recipients.stream().noneMatch(r -> r.status().open())) {
+                    remove(id);
+                    return Optional.empty();
+                }
+                DurableFiles.writeAtomically(stateFile(id), json);
+                return read(id);
+            } finally {
+                stateLock.unlock();
+            }
+        });
+    }
+
+    private void remove(String id) throws IOException {
+        Files.deleteIfExists(envelopeFile(id));
+        DurableFiles.syncDirectory(envelopes);
+        Files.deleteIfExists(contentFile(id));
+        Files.deleteIfExists(stateFile(id));
+    }
+
+    /** The committed content of a message, for delivery to read. */
+    public Path contentFile(String id) {
+        if (!QueueId.isValid(id)) {
+            throw new IllegalArgumentException("not a queue id: " + id);
+        }
+        return messages.resolve(id + ".eml");
+    }
+
+    Path envelopeFile(String id) {
+        return envelopes.resolve(id + ".json");
+    }
+
+    private Path stateFile(String id) {
+        return states.resolve(id + ".json");
+    }
+
+    private void checkWritable() {
+        if (readOnly) {
+            throw new IllegalStateException("the queue was opened for inspection only");
+        }
+    }
+
+    private static String idOf(Path file, String suffix) {
+        String name = file.getFileName().toString();
+        return name.endsWith(suffix) ? name.substring(0, name.length() - suffix.length()) : name;
+    }
+
+    private static List<Path> list(Path dir, String glob) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, glob)) {
+            stream.forEach(files::add);
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+        return files;
+    }
+}

@@ -1,0 +1,126 @@
+package org.bastionmail.queue;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.bastionmail.mail.MailAddress;
+
+/**
+ * The queue's JSON files, mapped through plain records so that the format on disk is written down
+ * here and does not change when a public record gains a component.
+ */
+final class QueueJson {
+    static final int FORMAT = 1;
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private QueueJson() {}
+
+    record AddressJson(String local, String domain) {}
+
+    record RecipientJson(AddressJson address, List<String> notifyOn, String orcpt) {}
+
+    record EnvelopeJson(int format, AddressJson sender, List<RecipientJson> recipients, String body,
+            boolean smtpUtf8, String ret, String envId, boolean requireTls, String clientAddress,
+            String clientHelo, String authenticatedAccount, String receivedAt) {}
+
+    record StateJson(RecipientJson recipient, String status, String reason, int attempts, String nextAttempt,
+            AddressJson forwardedFrom) {}
+
+    record StatesJson(int format, List<StateJson> recipients) {}
+
+    static byte[] write(Envelope e) throws IOException {
+        List<RecipientJson> recipients = e.recipients().stream().map(QueueJson::recipient).toList();
+        return MAPPER.writeValueAsBytes(new EnvelopeJson(FORMAT, e.sender().map(QueueJson::address).orElse(null),
+                recipients, e.body().name(), e.smtpUtf8(), e.ret().map(Enum::name).orElse(null),
+                e.envId().orElse(null), e.requireTls(), e.clientAddress(), e.clientHelo(),
+                e.authenticatedAccount().orElse(null), e.receivedAt().toString()));
+    }
+
+    static Envelope readEnvelope(byte[] json) throws IOException {
+        EnvelopeJson e = MAPPER.readValue(json, EnvelopeJson.class);
+        checkFormat(e.format());
+        try {
+            return new Envelope(Optional.ofNullable(e.sender()).map(QueueJson::address),
+                    required(e.recipients(), "recipients").stream().map(QueueJson::recipient).toList(),
+                    Envelope.BodyType.valueOf(required(e.body(), "body")), e.smtpUtf8(),
+                    Optional.ofNullable(e.ret()).map(Envelope.Ret::valueOf), Optional.ofNullable(e.envId()),
+                    e.requireTls(), required(e.clientAddress(), "clientAddress"),
+                    required(e.clientHelo(), "clientHelo"), Optional.ofNullable(e.authenticatedAccount()),
+                    Instant.parse(required(e.receivedAt(), "receivedAt")));
+        } catch (RuntimeException bad) {
+            throw new IOException("unreadable envelope: " + bad.getMessage(), bad);
+        }
+    }
+
+    static byte[] write(List<RecipientState> states) throws IOException {
+        List<StateJson> json = new ArrayList<>();
+        for (RecipientState s : states) {
+            json.add(new StateJson(recipient(s.recipient()), s.status().name(), s.reason().orElse(null),
+                    s.attempts(), s.nextAttempt().map(Instant::toString).orElse(null),
+                    s.forwardedFrom().map(QueueJson::address).orElse(null)));
+        }
+        return MAPPER.writeValueAsBytes(new StatesJson(FORMAT, json));
+    }
+
+    static List<RecipientState> readStates(byte[] json) throws IOException {
+        StatesJson states = MAPPER.readValue(json, StatesJson.class);
+        checkFormat(states.format());
+        try {
+            List<RecipientState> result = new ArrayList<>();
+            for (StateJson s : required(states.recipients(), "recipients")) {
+                result.add(new RecipientState(recipient(required(s.recipient(), "recipient")),
+                        RecipientState.Status.valueOf(required(s.status(), "status")),
+                        Optional.ofNullable(s.reason()), s.attempts(),
+                        Optional.ofNullable(s.nextAttempt()).map(Instant::parse),
+                        Optional.ofNullable(s.forwardedFrom()).map(QueueJson::address)));
+            }
+            return result;
+        } catch (RuntimeException bad) {
+            throw new IOException("unreadable recipient state: " + bad.getMessage(), bad);
+        }
+    }
+
+    private static void checkFormat(int format) throws IOException {
+        if (format != FORMAT) {
+            throw new IOException("unknown queue file format " + format);
+        }
+    }
+
+    private static <T> T required(T value, String name) {
+        if (value == null) {
+            throw new IllegalArgumentException("missing " + name);
+        }
+        return value;
+    }
+
+    private static AddressJson address(MailAddress a) {
+        return new AddressJson(a.localPart(), a.domain());
+    }
+
+    private static MailAddress address(AddressJson a) {
+        return new MailAddress(required(a.local(), "local"), required(a.domain(), "domain"));
+    }
+
+    private static RecipientJson recipient(Envelope.Recipient r) {
+        return new RecipientJson(address(r.address()), r.notifyOn().stream().map(Enum::name).sorted().toList(),
+                r.orcpt().orElse(null));
+    }
+
+    private static Envelope.Recipient recipient(RecipientJson r) {
+        Set<Envelope.Notify> notify = EnumSet.noneOf(Envelope.Notify.class);
+        for (String n : Optional.ofNullable(r.notifyOn()).orElse(List.of())) {
+            notify.add(Envelope.Notify.valueOf(n));
+        }
+        return new Envelope.Recipient(address(required(r.address(), "address")), notify,
+                Optional.ofNullable(r.orcpt()));
+    }
+}

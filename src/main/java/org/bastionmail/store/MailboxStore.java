@@ -1,0 +1,77 @@
+package org.bastionmail.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Accounts, their mailboxes and messages, shaped for IMAP (UIDs, UIDVALIDITY, MODSEQ, flags).
+ *
+ * <p>Every method may block on disk; {@link IOException} means the storage failed, and the caller
+ * should treat it as temporary. Unknown accounts or mailboxes given as arguments are reported as
+ * {@link IllegalArgumentException} where the method changes something, and as empty results where it
+ * only reads.
+ */
+public interface MailboxStore extends AutoCloseable {
+
+    /** The mailboxes every account gets, with their RFC 6154 special use. */
+    List<DefaultMailbox> DEFAULT_MAILBOXES = List.of(
+            new DefaultMailbox(Mailbox.INBOX, Optional.empty()),
+            new DefaultMailbox("Sent", Optional.of(SpecialUse.SENT)),
+            new DefaultMailbox("Drafts", Optional.of(SpecialUse.DRAFTS)),
+            new DefaultMailbox("Trash", Optional.of(SpecialUse.TRASH)),
+            new DefaultMailbox("Junk", Optional.of(SpecialUse.JUNK)),
+            new DefaultMailbox("Archive", Optional.of(SpecialUse.ARCHIVE)));
+
+    /** A mailbox that {@link #ensureAccount} creates. */
+    record DefaultMailbox(String name, Optional<SpecialUse> specialUse) {}
+
+    /** Creates the account with the {@link #DEFAULT_MAILBOXES} unless they exist; safe to repeat. */
+    void ensureAccount(String account) throws IOException;
+
+    /** Creates a mailbox; fails if the account is unknown or the name is taken or invalid. */
+    Mailbox createMailbox(String account, String name, Optional<SpecialUse> specialUse) throws IOException;
+
+    /** The account's mailboxes sorted by name; empty for an unknown account. */
+    List<Mailbox> mailboxes(String account) throws IOException;
+
+    Optional<Mailbox> mailbox(String account, String name) throws IOException;
+
+    /** The messages of a mailbox in UID order; empty for an unknown mailbox. */
+    List<StoredMessage> messages(String account, String mailbox) throws IOException;
+
+    /** The content of one message, exactly as delivered; the caller closes it. */
+    Optional<InputStream> openContent(String account, String mailbox, long uid) throws IOException;
+
+    /**
+     * Replaces the flags and keywords of a message, giving it a new MODSEQ (RFC 7162 3.2).
+     *
+     * @return the message as changed, empty if there is no such message
+     */
+    Optional<StoredMessage> setFlags(String account, String mailbox, long uid, Set<Flag> flags, Set<String> keywords)
+            throws IOException;
+
+    /** Bytes of message content the account holds, counted against its quota. */
+    long usedBytes(String account) throws IOException;
+
+    /**
+     * Stores a copy of {@code source} as a new message, once per {@code deliveryKey}.
+     *
+     * <p>When this returns {@link DeliveryOutcome.Stored}, the content and its index row are durable.
+     * Delivering the same key again (after a crash between this call and the caller recording it)
+     * returns {@link DeliveryOutcome.Duplicate} and stores nothing.
+     *
+     * @param deliveryKey what makes the delivery unique, e.g. {@code queueId + "/" + account}
+     * @param quotaBytes the account's limit: the message is refused if the used bytes plus its size
+     *     would exceed it
+     */
+    DeliveryOutcome deliver(String account, String mailbox, String deliveryKey, Path source, Instant internalDate,
+            long quotaBytes) throws IOException;
+
+    @Override
+    void close() throws IOException;
+}
