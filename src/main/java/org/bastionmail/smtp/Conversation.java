@@ -1,0 +1,103 @@
+package org.bastionmail.smtp;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.bastionmail.config.Config;
+
+/**
+ * The connection as the session sees it: lines in, replies out, and the count of errors after which the
+ * client is sent away. Replies are buffered and go out when the next read would block (RFC 2920 3.2).
+ */
+final class Conversation {
+    /** Ends the session: the reply that says so was already sent. */
+    static final class Closed extends RuntimeException {
+        Closed() {
+            super(null, null, false, false);
+        }
+    }
+
+    private final Config.Limits limits;
+    private final Clock clock;
+    private final Instant deadline;
+    private Socket socket;
+    private OutputStream out;
+    private SmtpInput in;
+    private int errors;
+
+    Conversation(Socket socket, Config.Limits limits, Clock clock) throws IOException {
+        this.limits = limits;
+        this.clock = clock;
+        this.deadline = clock.instant().plus(limits.sessionTimeout());
+        use(socket);
+    }
+
+    /** Switches to another socket: the TLS one after STARTTLS. */
+    void use(Socket newSocket) throws IOException {
+        socket = newSocket;
+        out = new BufferedOutputStream(newSocket.getOutputStream(), 4096);
+        in = new SmtpInput(newSocket, out, clock, limits.idleTimeout(), deadline);
+    }
+
+    Socket socket() {
+        return socket;
+    }
+
+    SmtpInput in() {
+        return in;
+    }
+
+    SmtpInput.Line readLine(int max) throws IOException {
+        return in.readLine(max);
+    }
+
+    /**
+     * Sends a reply. Every 4yz/5yz counts as an error; at {@code Limits.errors} the client is told
+     * 421 4.7.0 and the session ends.
+     */
+    void send(Reply reply) throws IOException {
+        out.write(reply.toBytes());
+        if (reply.isError() && reply.code() != 421 && ++errors >= limits.errors()) {
+            out.write(Reply.TOO_MANY_ERRORS.toBytes());
+            throw new Closed();
+        }
+    }
+
+    /** Sends a reply and ends the session. */
+    void sendAndClose(Reply reply) throws IOException {
+        out.write(reply.toBytes());
+        throw new Closed();
+    }
+
+    /** A multi-line reply (RFC 5321 4.2.1): "250-" on every line but the last. */
+    void sendLines(int code, List<String> lines) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < lines.size(); i++) {
+            sb.append(code).append(i == lines.size() - 1 ? ' ' : '-').append(lines.get(i)).append("\r\n");
+        }
+        out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    void flush() throws IOException {
+        out.flush();
+    }
+
+    /** Flushes what can be flushed and closes the socket; never throws. */
+    void close() {
+        try {
+            out.flush();
+        } catch (IOException e) {
+            // the peer is gone; nothing more to tell it
+        }
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package org.bastionmail.smtp;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The fields of a message's header section (RFC 5322 2.2), unfolded. Lenient where the content does not
+ * matter to us: a line without a colon is skipped.
+ */
+record HeaderSection(List<Field> fields) {
+
+    record Field(String name, String value) {}
+
+    static HeaderSection parse(byte[] section) {
+        // Lines were already checked to end in CRLF; non-ASCII is taken as UTF-8 (RFC 6532).
+        String text = new String(section, StandardCharsets.UTF_8);
+        List<Field> fields = new ArrayList<>();
+        StringBuilder current = null;
+        for (String line : text.split("\r\n", -1)) {
+            if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t')) {
+                // RFC 5322 2.2.3: unfolding removes the CRLF before the whitespace.
+                if (current != null) {
+                    current.append(line);
+                }
+                continue;
+            }
+            add(fields, current);
+            current = line.isEmpty() ? null : new StringBuilder(line);
+        }
+        add(fields, current);
+        return new HeaderSection(List.copyOf(fields));
+    }
+
+    private static void add(List<Field> fields, StringBuilder raw) {
+        if (raw == null) {
+            return;
+        }
+        int colon = raw.indexOf(":");
+        if (colon <= 0) {
+            return;
+        }
+        String name = raw.substring(0, colon).strip();
+        fields.add(new Field(name, raw.substring(colon + 1)));
+    }
+
+    List<String> values(String name) {
+        String wanted = name.toLowerCase(Locale.ROOT);
+        return fields.stream().filter(f -> f.name().toLowerCase(Locale.ROOT).equals(wanted)).map(Field::value).toList();
+    }
+
+    boolean has(String name) {
+        return !values(name).isEmpty();
+    }
+}

@@ -1,0 +1,48 @@
+package org.bastionmail.smtp;
+
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import org.bastionmail.config.Config;
+import org.bastionmail.directory.Directory;
+import org.bastionmail.queue.MessageQueue;
+
+/**
+ * What every session of one listener shares.
+ *
+ * @param mode what the listener is for
+ * @param hostname this server's name: banner, EHLO, Received, Message-ID
+ * @param postmasterDomain the local domain a bare {@code <postmaster>} recipient is taken to (RFC 5321 4.5.1)
+ * @param limits the limits a client can hit
+ * @param directory local domains, users, and who may use which address
+ * @param auth the SASL mechanisms offered (only ever over TLS)
+ * @param queue where accepted messages go
+ * @param tls how to start TLS on STARTTLS; empty: STARTTLS is not offered
+ * @param clock time for Received, Date and the session deadline
+ * @param sleeper how the session waits after a failed AUTH
+ */
+public record SmtpContext(
+        SmtpMode mode,
+        String hostname,
+        String postmasterDomain,
+        Config.Limits limits,
+        Directory directory,
+        AuthMechanisms auth,
+        MessageQueue queue,
+        Optional<TlsUpgrader> tls,
+        Clock clock,
+        Sleeper sleeper) {
+
+    public SmtpContext {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(hostname, "hostname");
+        Objects.requireNonNull(postmasterDomain, "postmasterDomain");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(queue, "queue");
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(sleeper, "sleeper");
+    }
+}

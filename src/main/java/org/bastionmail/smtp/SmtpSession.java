@@ -1,0 +1,304 @@
+package org.bastionmail.smtp;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SMTP server connection (RFC 5321), for an MX or a submission listener. Run it on its own
+ * (virtual) thread: {@link #run()} blocks until the client leaves, and closes the socket.
+ *
+ * <p>The session is a loop: read a command line, parse it, act on it, reply. What happens in each phase
+ * of a transaction lives in {@link AuthPhase}, {@link EnvelopePhase} (MAIL, RCPT) and {@link MessagePhase}
+ * (DATA, BDAT); this class keeps the state of the connection and the order of commands.
+ */
+public final class SmtpSession implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpSession.class);
+
+    private final Socket plainSocket;
+    private final SmtpContext context;
+    private final String id = HexFormat.of().formatHex(MessagePhase.randomBytes(8)).toUpperCase(java.util.Locale.ROOT);
+    private final EnvelopePhase envelopes;
+    private final MessagePhase messages;
+    private final AuthPhase auth;
+    private final InetAddress client;
+
+    // State of the connection; EHLO, STARTTLS and AUTH change it.
+    private Conversation conversation;
+    private Optional<String> helo = Optional.empty();
+    private boolean esmtp;
+    private Optional<String> tls = Optional.empty();
+    private Optional<String> account = Optional.empty();
+    private Optional<Transaction> transaction = Optional.empty();
+
+    /**
+     * @param socket the accepted connection; for {@link SmtpMode#SUBMISSIONS} already an {@link SSLSocket}
+     * @param context what the listener's sessions share
+     */
+    public SmtpSession(Socket socket, SmtpContext context) {
+        this.plainSocket = socket;
+        this.context = context;
+        this.envelopes = new EnvelopePhase(context);
+        this.messages = new MessagePhase(context, envelopes);
+        this.auth = new AuthPhase(context);
+        this.client = socket.getInetAddress();
+    }
+
+    /** Runs the whole session and closes the connection. Never throws. */
+    @Override
+    public void run() {
+        LOG.info("session {} from {} ({})", id, client.getHostAddress(), context.mode());
+        try {
+            conversation = new Conversation(plainSocket, context.limits(), context.clock());
+            if (plainSocket instanceof SSLSocket ssl) {
+                ssl.startHandshake();
+                tls = Optional.of(describe(ssl.getSession()));
+            }
+            // RFC 5321 4.3.1 greeting; no software name or version (RFC 5321 7.9).
+            conversation.sendLines(220, List.of(context.hostname() + " ESMTP"));
+            while (true) {
+                serve(conversation.readLine(context.limits().commandLine()));
+            }
+        } catch (Conversation.Closed e) {
+            // the reply that ends the session was sent
+        } catch (SmtpInput.SessionTimeout e) {
+            tryToSend(Reply.SESSION_TIMEOUT);
+        } catch (SocketTimeoutException e) {
+            tryToSend(Reply.IDLE_TIMEOUT);
+        } catch (EOFException e) {
+            LOG.debug("session {}: client closed the connection", id);
+        } catch (IOException e) {
+            LOG.info("session {}: connection error: {}", id, e.toString());
+        } catch (RuntimeException e) {
+            LOG.error("session {}: internal error", id, e);
+            tryToSend(new Reply(421, "4.3.0", "Local error, closing connection"));
+        } finally {
+            transaction.ifPresent(Transaction::abandon);
+            if (conversation != null) {
+                conversation.close();
+            } else {
+                try {
+                    plainSocket.close();
+                } catch (IOException e) {
+                    // nothing more to do
+                }
+            }
+            LOG.info("session {} ended", id);
+        }
+    }
+
+    private void tryToSend(Reply reply) {
+        try {
+            conversation.sendAndClose(reply);
+        } catch (IOException | Conversation.Closed e) {
+            // closing anyway
+        }
+    }
+
+    private void serve(SmtpInput.Line line) throws IOException {
+        Reply lineError = switch (line.problem()) {
+            case NONE -> null;
+            case TOO_LONG -> Reply.LINE_TOO_LONG; // RFC 5321 4.5.3.1.4
+            case BARE_NEWLINE -> Reply.BARE_NEWLINE_COMMAND; // RFC 5321 2.3.8
+            case NUL -> Reply.UNRECOGNIZED;
+        };
+        if (lineError != null) {
+            conversation.send(lineError);
+            return;
+        }
+        Optional<String> text = utf8(line.bytes());
+        if (text.isEmpty()) {
+            conversation.send(Reply.INVALID_UTF8);
+            return;
+        }
+        try {
+            act(CommandParser.parse(text.get()));
+        } catch (Rejection r) {
+            conversation.send(r.reply());
+        }
+    }
+
+    private void act(SmtpCommand command) throws IOException, Rejection {
+        switch (command) {
+            case SmtpCommand.Ehlo e -> hello(e.domain(), true);
+            case SmtpCommand.Helo h -> hello(h.domain(), false);
+            case SmtpCommand.Mail m -> mail(m);
+            case SmtpCommand.Rcpt r -> rcpt(r);
+            case SmtpCommand.Data d -> data();
+            case SmtpCommand.Bdat b -> {
+                if (messages.bdat(b, transaction, facts(), conversation)) {
+                    endTransaction();
+                }
+            }
+            case SmtpCommand.Rset r -> {
+                endTransaction();
+                conversation.send(Reply.OK);
+            }
+            case SmtpCommand.Noop n -> conversation.send(Reply.OK);
+            case SmtpCommand.Quit q -> conversation.sendAndClose(Reply.BYE);
+            // RFC 5321 3.5.3 and 7.3: no user enumeration through VRFY or EXPN.
+            case SmtpCommand.Vrfy v -> conversation.send(Reply.VRFY);
+            case SmtpCommand.Expn e -> conversation.send(Reply.NOT_IMPLEMENTED);
+            case SmtpCommand.Help h -> conversation.send(Reply.HELP);
+            case SmtpCommand.StartTls s -> startTls();
+            case SmtpCommand.Auth a -> authenticate(a);
+            case SmtpCommand.Unknown u -> conversation.send(Reply.UNRECOGNIZED);
+            case SmtpCommand.Malformed m -> conversation.send(Reply.SYNTAX);
+        }
+    }
+
+    /** EHLO/HELO (RFC 5321 4.1.1.1): a new start, as if RSET. */
+    private void hello(String domain, boolean extended) throws IOException {
+        endTransaction();
+        helo = Optional.of(domain);
+        esmtp = extended;
+        if (!extended) {
+            conversation.sendLines(250, List.of(context.hostname()));
+            return;
+        }
+        List<String> lines = new ArrayList<>(List.of(
+                context.hostname(),
+                "PIPELINING", // RFC 2920
+                "SIZE " + context.limits().messageSize(), // RFC 1870
+                "8BITMIME", // RFC 6152
+                "ENHANCEDSTATUSCODES", // RFC 2034
+                "SMTPUTF8", // RFC 6531
+                "CHUNKING", // RFC 3030
+                "DSN")); // RFC 3461
+        if (tls.isEmpty() && context.tls().isPresent()) {
+            lines.add("STARTTLS"); // RFC 3207
+        }
+        if (tls.isPresent() && account.isEmpty() && !context.auth().names().isEmpty()) {
+            lines.add("AUTH " + String.join(" ", context.auth().names())); // RFC 4954, only under TLS
+        }
+        conversation.sendLines(250, lines);
+    }
+
+    private void mail(SmtpCommand.Mail command) throws IOException, Rejection {
+        if (helo.isEmpty()) {
+            throw new Rejection(Reply.SEND_HELO_FIRST);
+        }
+        if (transaction.isPresent()) {
+            throw new Rejection(Reply.NESTED_MAIL);
+        }
+        if (context.mode() == SmtpMode.SUBMISSION && tls.isEmpty()) {
+            throw new Rejection(Reply.STARTTLS_FIRST);
+        }
+        if (context.mode().requiresAuth() && account.isEmpty()) {
+            throw new Rejection(Reply.AUTH_REQUIRED); // RFC 6409 4.3
+        }
+        transaction = Optional.of(envelopes.mail(command, esmtp, account));
+        conversation.send(Reply.SENDER_OK);
+    }
+
+    private void rcpt(SmtpCommand.Rcpt command) throws IOException, Rejection {
+        Transaction tx = transaction.orElseThrow(() -> new Rejection(Reply.NEED_MAIL));
+        if (tx.chunks.isPresent()) {
+            throw new Rejection(Reply.BAD_SEQUENCE); // RFC 3030 2: no RCPT between BDAT chunks
+        }
+        envelopes.rcpt(tx, command, esmtp, account);
+        conversation.send(Reply.RECIPIENT_OK);
+    }
+
+    private void data() throws IOException, Rejection {
+        Transaction tx = transaction.orElseThrow(() -> new Rejection(Reply.NEED_MAIL));
+        if (tx.chunks.isPresent()) {
+            throw new Rejection(Reply.BAD_SEQUENCE); // RFC 3030 2: DATA after BDAT
+        }
+        if (tx.recipients.isEmpty()) {
+            // RFC 2920 3.1: after pipelined RCPTs that all failed, DATA gets 554, not 354.
+            throw new Rejection(tx.rcptGiven ? Reply.NO_VALID_RECIPIENTS : Reply.NEED_RCPT);
+        }
+        try {
+            messages.data(tx, facts(), conversation);
+        } finally {
+            endTransaction();
+        }
+    }
+
+    /**
+     * STARTTLS (RFC 3207 4). Bytes that came after the command in the same plaintext read are an
+     * injection attempt (CVE-2011-0411): they would be taken as sent under TLS. We drop the connection.
+     */
+    private void startTls() throws IOException, Rejection {
+        if (tls.isPresent()) {
+            throw new Rejection(Reply.TLS_ALREADY);
+        }
+        if (context.tls().isEmpty()) {
+            throw new Rejection(Reply.TLS_UNAVAILABLE);
+        }
+        if (transaction.isPresent()) {
+            throw new Rejection(Reply.BAD_SEQUENCE);
+        }
+        conversation.send(Reply.READY_FOR_TLS);
+        conversation.flush();
+        if (conversation.in().hasBuffered()) {
+            LOG.warn("session {}: plaintext pipelined after STARTTLS, dropping the connection", id);
+            throw new Conversation.Closed();
+        }
+        SSLSocket ssl = context.tls().get().upgrade(conversation.socket());
+        ssl.startHandshake();
+        conversation.use(ssl);
+        tls = Optional.of(describe(ssl.getSession()));
+        // RFC 3207 4.2: forget everything learnt before TLS; the client must EHLO again.
+        helo = Optional.empty();
+        esmtp = false;
+        account = Optional.empty();
+        endTransaction();
+        LOG.info("session {}: TLS started, {}", id, tls.get());
+    }
+
+    private void authenticate(SmtpCommand.Auth command) throws IOException, Rejection {
+        if (!esmtp) {
+            throw new Rejection(Reply.SEND_HELO_FIRST); // RFC 4954 4: AUTH needs EHLO
+        }
+        if (account.isPresent()) {
+            throw new Rejection(Reply.ALREADY_AUTHENTICATED); // RFC 4954 4
+        }
+        if (transaction.isPresent()) {
+            throw new Rejection(Reply.BAD_SEQUENCE); // RFC 4954 4: not during a mail transaction
+        }
+        if (tls.isEmpty()) {
+            throw new Rejection(Reply.ENCRYPTION_REQUIRED); // RFC 4954 6, never a password in the clear
+        }
+        account = auth.authenticate(command, conversation);
+    }
+
+    private void endTransaction() {
+        transaction.ifPresent(Transaction::abandon);
+        transaction = Optional.empty();
+    }
+
+    private SessionFacts facts() {
+        return new SessionFacts(id, helo.orElse("unknown"), esmtp, tls, account, client);
+    }
+
+    private static String describe(SSLSession session) {
+        return session.getProtocol() + " " + session.getCipherSuite();
+    }
+
+    private static Optional<String> utf8(byte[] bytes) {
+        try {
+            return Optional.of(StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString());
+        } catch (CharacterCodingException e) {
+            return Optional.empty();
+        }
+    }
+}

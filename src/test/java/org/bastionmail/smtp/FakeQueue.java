@@ -1,0 +1,58 @@
+package org.bastionmail.smtp;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bastionmail.queue.Envelope;
+import org.bastionmail.queue.IncomingMessage;
+import org.bastionmail.queue.MessageQueue;
+
+/** Keeps committed messages in memory; can be told to fail commits. */
+final class FakeQueue implements MessageQueue {
+    record Committed(String id, Envelope envelope, byte[] content) {
+        String text() {
+            return new String(content, StandardCharsets.UTF_8);
+        }
+    }
+
+    final List<Committed> committed = new CopyOnWriteArrayList<>();
+    final AtomicInteger closedWithoutCommit = new AtomicInteger();
+    volatile boolean failCommit;
+    private final AtomicInteger ids = new AtomicInteger();
+
+    @Override
+    public IncomingMessage newMessage() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        return new IncomingMessage() {
+            private boolean done;
+
+            @Override
+            public OutputStream content() {
+                return bytes;
+            }
+
+            @Override
+            public String commit(Envelope envelope) throws IOException {
+                if (failCommit) {
+                    throw new IOException("disk full");
+                }
+                String id = "Q" + ids.incrementAndGet();
+                committed.add(new Committed(id, envelope, bytes.toByteArray()));
+                done = true;
+                return id;
+            }
+
+            @Override
+            public void close() {
+                if (!done) {
+                    closedWithoutCommit.incrementAndGet();
+                    done = true;
+                }
+            }
+        };
+    }
+}
