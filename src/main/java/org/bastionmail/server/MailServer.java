@@ -1,0 +1,155 @@
+package org.bastionmail.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import org.bastionmail.config.Config;
+import org.bastionmail.delivery.LocalDelivery;
+import org.bastionmail.directory.Directory;
+import org.bastionmail.directory.SqliteDirectory;
+import org.bastionmail.io.PrivateDirectories;
+import org.bastionmail.net.Listener;
+import org.bastionmail.net.ServerCertificate;
+import org.bastionmail.net.TlsUpgrade;
+import org.bastionmail.queue.FileQueue;
+import org.bastionmail.sasl.SaslMechanisms;
+import org.bastionmail.smtp.AuthMechanisms;
+import org.bastionmail.smtp.Sleeper;
+import org.bastionmail.smtp.SmtpContext;
+import org.bastionmail.smtp.SmtpMode;
+import org.bastionmail.smtp.SmtpSession;
+import org.bastionmail.store.MailboxStore;
+import org.bastionmail.store.SqliteMailboxStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole server put together from a {@link Config}: directory, store, queue, local delivery and the
+ * SMTP listeners. {@code bastion serve} runs one; integration tests start one on port 0.
+ */
+public final class MailServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MailServer.class);
+
+    private final Config config;
+    private final Directory directory;
+    private final MailboxStore store;
+    private final FileQueue queue;
+    private final LocalDelivery delivery;
+    private final List<Listener> listeners = new ArrayList<>();
+
+    private MailServer(Config config, Directory directory, MailboxStore store, FileQueue queue, LocalDelivery delivery) {
+        this.config = config;
+        this.directory = directory;
+        this.store = store;
+        this.queue = queue;
+        this.delivery = delivery;
+    }
+
+    /** Opens the data dir and starts every configured listener. */
+    public static MailServer start(Config config) throws IOException, GeneralSecurityException {
+        Path dataDir = config.dataDir();
+        PrivateDirectories.create(dataDir);
+        SSLContext tls = tlsContext(config);
+        Directory directory = SqliteDirectory.open(dataDir, config);
+        MailboxStore store = SqliteMailboxStore.open(dataDir);
+        FileQueue queue = FileQueue.open(dataDir);
+        LocalDelivery delivery = LocalDelivery.start(queue, store, directory, LocalDelivery.Options.defaults());
+        MailServer server = new MailServer(config, directory, store, queue, delivery);
+        try {
+            AuthMechanisms auth = AuthMechanisms.of(SaslMechanisms.names(), name -> SaslMechanisms.create(name, directory));
+            TlsUpgrade upgrade = new TlsUpgrade(tls);
+            Optional<org.bastionmail.smtp.TlsUpgrader> starttls = Optional.of(upgrade::upgrade);
+            Config.Listen listen = config.listen();
+            if (listen.smtp().isPresent()) {
+                server.listen("smtp", listen.smtp().get(), null, server.context(SmtpMode.MX, auth, starttls));
+            }
+            if (listen.submission().isPresent()) {
+                server.listen("submission", listen.submission().get(), null, server.context(SmtpMode.SUBMISSION, auth, starttls));
+            }
+            if (listen.submissions().isPresent()) {
+                server.listen("submissions", listen.submissions().get(), tls, server.context(SmtpMode.SUBMISSIONS, auth, Optional.empty()));
+            }
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private static SSLContext tlsContext(Config config) throws IOException, GeneralSecurityException {
+        if (config.tls().cert().isPresent() && config.tls().key().isPresent()) {
+            return ServerCertificate.context(config.tls().cert().get(), config.tls().key().get());
+        }
+        Path[] generated = ServerCertificate.selfSigned(config.dataDir().resolve("tls"), config.hostname());
+        LOG.info("no [tls] cert/key configured: using the self-signed certificate {}", generated[0]);
+        return ServerCertificate.context(generated[0], generated[1]);
+    }
+
+    private SmtpContext context(SmtpMode mode, AuthMechanisms auth, Optional<org.bastionmail.smtp.TlsUpgrader> starttls) {
+        String postmasterDomain = config.primaryDomain().orElse(config.hostname());
+        return new SmtpContext(mode, config.hostname(), postmasterDomain, config.limits(), directory, auth, queue,
+                starttls, Clock.systemUTC(), Sleeper.real());
+    }
+
+    private void listen(String name, InetSocketAddress address, SSLContext implicitTls, SmtpContext context) throws IOException {
+        Listener listener = Listener.start(name, address, implicitTls, socket -> new SmtpSession(socket, context).run());
+        listeners.add(listener);
+        LOG.info("{} listening on {}", name, listener.address());
+    }
+
+    /** Each running listener's name and bound address (the real port when 0 was configured). */
+    public Map<String, InetSocketAddress> listeners() {
+        Map<String, InetSocketAddress> addresses = new LinkedHashMap<>();
+        listeners.forEach(l -> addresses.put(l.name(), l.address()));
+        return addresses;
+    }
+
+    public Directory directory() {
+        return directory;
+    }
+
+    public MailboxStore store() {
+        return store;
+    }
+
+    public FileQueue queue() {
+        return queue;
+    }
+
+    public LocalDelivery delivery() {
+        return delivery;
+    }
+
+    /**
+     * Stops accepting, gives sessions {@code grace} to finish, then closes everything. Messages already
+     * acknowledged are on disk; deliveries in progress are idempotent and resume at the next start.
+     */
+    public void shutdown(Duration grace) {
+        LOG.info("shutting down");
+        listeners.forEach(Listener::stopAccepting);
+        long deadline = System.nanoTime() + grace.toNanos();
+        listeners.forEach(l -> l.finishSessions(deadline));
+        delivery.close();
+        try {
+            store.close();
+        } catch (IOException e) {
+            LOG.warn("closing the store: {}", e.getMessage());
+        }
+        directory.close();
+        LOG.info("stopped");
+    }
+
+    @Override
+    public void close() {
+        shutdown(Duration.ZERO);
+    }
+}

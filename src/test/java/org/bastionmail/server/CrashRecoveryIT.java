@@ -1,0 +1,191 @@
+package org.bastionmail.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bastionmail.store.MailboxStore;
+import org.bastionmail.store.SqliteMailboxStore;
+import org.bastionmail.store.StoredMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A 250 is a promise: clients submit concurrently, the server process is killed with SIGKILL mid-stream,
+ * restarted, and every message that got a 250 must end up in the mailbox exactly once.
+ */
+class CrashRecoveryIT {
+    private static final Path JAR = Path.of("target/bastion-0.1.0-SNAPSHOT-all.jar");
+    private static final Pattern TOKEN = Pattern.compile("X-Crash-Token: (\\S+)");
+    private static final int CLIENTS = 6;
+    private static final int MESSAGES_BEFORE_KILL = 60;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyAcknowledgedMessageSurvivesKillDashNineExactlyOnce() throws Exception {
+        int port = freePort();
+        Path config = dir.resolve("bastion.toml");
+        Files.writeString(config, """
+                hostname = "mx.example.test"
+                data_dir = "data"
+                domains = ["example.test"]
+                [listen]
+                smtp = "127.0.0.1:%d"
+                """.formatted(port));
+        assertThat(runCli(config, "secret\n", "user", "add", "crash@example.test", "--password-stdin")).isZero();
+
+        Process server = startServer(config, port);
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger sent = new AtomicInteger();
+        List<Thread> clients = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+            int client = c;
+            clients.add(Thread.ofVirtual().start(() -> submitUntilStopped(port, client, acknowledged, sent, stop)));
+        }
+        // Kill while clients are mid-transaction: wait until enough messages were acknowledged.
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (acknowledged.size() < MESSAGES_BEFORE_KILL && Instant.now().isBefore(deadline)) {
+            Thread.sleep(5);
+        }
+        server.destroyForcibly(); // SIGKILL
+        server.waitFor(10, TimeUnit.SECONDS);
+        stop.set(true);
+        for (Thread t : clients) {
+            t.join(Duration.ofSeconds(20));
+        }
+        assertThat(acknowledged).as("messages acknowledged before the kill").hasSizeGreaterThanOrEqualTo(MESSAGES_BEFORE_KILL);
+
+        Process restarted = startServer(config, port);
+        try {
+            Map<String, Integer> stored = awaitStored(dir.resolve("data"), acknowledged, Duration.ofSeconds(60));
+            for (String token : acknowledged) {
+                assertThat(stored.getOrDefault(token, 0)).as("copies of acknowledged message " + token).isEqualTo(1);
+            }
+            assertThat(stored.values()).as("no message stored twice, acknowledged or not").allMatch(n -> n == 1);
+        } finally {
+            restarted.destroy(); // SIGTERM: a clean stop
+            assertThat(restarted.waitFor(30, TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
+        }
+        assertThat(restarted.exitValue()).as("exit code after SIGTERM").isIn(0, 143);
+    }
+
+    private static void submitUntilStopped(int port, int client, Set<String> acknowledged, AtomicInteger sent, AtomicBoolean stop) {
+        int n = 0;
+        while (!stop.get() && n < 10_000) {
+            try (RawSmtpClient smtp = new RawSmtpClient(port)) {
+                if (!smtp.reply().startsWith("220") || !smtp.command("EHLO crash.example.test").startsWith("250")) {
+                    continue;
+                }
+                while (!stop.get() && n < 10_000) {
+                    String token = "c" + client + "-" + (n++);
+                    smtp.command("MAIL FROM:<load@elsewhere.test>");
+                    smtp.command("RCPT TO:<crash@example.test>");
+                    smtp.command("DATA");
+                    sent.incrementAndGet();
+                    String reply = smtp.command("Subject: crash " + token + "\r\nX-Crash-Token: " + token + "\r\n\r\n"
+                            + "body line\r\n".repeat(50) + ".");
+                    if (reply.startsWith("250")) {
+                        acknowledged.add(token);
+                    }
+                }
+            } catch (IOException e) {
+                // the server was killed: reconnect until told to stop
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static Map<String, Integer> awaitStored(Path dataDir, Set<String> expected, Duration wait) throws Exception {
+        Instant deadline = Instant.now().plus(wait);
+        Map<String, Integer> counts = Map.of();
+        while (Instant.now().isBefore(deadline)) {
+            counts = storedTokens(dataDir);
+            if (counts.keySet().containsAll(expected)) {
+                return counts;
+            }
+            Thread.sleep(200);
+        }
+        return counts;
+    }
+
+    private static Map<String, Integer> storedTokens(Path dataDir) throws IOException {
+        Map<String, Integer> counts = new ConcurrentHashMap<>();
+        try (MailboxStore store = SqliteMailboxStore.open(dataDir)) {
+            for (StoredMessage message : store.messages("crash@example.test", "INBOX")) {
+                try (InputStream in = store.openContent("crash@example.test", "INBOX", message.uid()).orElseThrow()) {
+                    Matcher m = TOKEN.matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                    if (m.find()) {
+                        counts.merge(m.group(1), 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        return counts;
+    }
+
+    private Process startServer(Path config, int port) throws Exception {
+        Process process = new ProcessBuilder(java(), "--enable-native-access=ALL-UNNAMED", "-jar", JAR.toString(),
+                "serve", "--config", config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()))
+                .start();
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            try (RawSmtpClient probe = new RawSmtpClient(port)) {
+                if (probe.reply().startsWith("220")) {
+                    return process;
+                }
+            } catch (IOException notYet) {
+                if (!process.isAlive()) {
+                    throw new AssertionError("server exited: " + Files.readString(dir.resolve("server.log")));
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("server did not start: " + Files.readString(dir.resolve("server.log")));
+    }
+
+    private int runCli(Path config, String stdin, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--config", config.toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        process.getInputStream().transferTo(System.out);
+        return process.waitFor(60, TimeUnit.SECONDS) ? process.exitValue() : -1;
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

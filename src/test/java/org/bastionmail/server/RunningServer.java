@@ -1,0 +1,85 @@
+package org.bastionmail.server;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.bastionmail.config.Config;
+import org.bastionmail.mail.MailAddress;
+import org.bastionmail.store.StoredMessage;
+
+/**
+ * A whole Bastion started in-process on ephemeral loopback ports with a temporary data dir, for
+ * integration and interop tests.
+ */
+public final class RunningServer implements AutoCloseable {
+    public static final String DOMAIN = "example.test";
+    public static final String HOSTNAME = "mx.example.test";
+
+    private final MailServer server;
+    private final Config config;
+
+    private RunningServer(MailServer server, Config config) {
+        this.server = server;
+        this.config = config;
+    }
+
+    public static RunningServer start(Path dataDir) throws Exception {
+        return start(dataDir, Config.Limits.defaults());
+    }
+
+    public static RunningServer start(Path dataDir, Config.Limits limits) throws Exception {
+        InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
+        Config config = new Config(Optional.empty(), HOSTNAME, dataDir, List.of(DOMAIN), Optional.empty(),
+                new Config.Listen(Optional.of(any), Optional.of(any), Optional.of(any)),
+                new Config.Tls(Optional.empty(), Optional.empty()), limits);
+        return new RunningServer(MailServer.start(config), config);
+    }
+
+    public MailServer server() {
+        return server;
+    }
+
+    public int port(String listener) {
+        return server.listeners().get(listener).getPort();
+    }
+
+    /** The self-signed certificate the server generated, for clients that verify the chain. */
+    public Path certificate() {
+        return config.dataDir().resolve("tls").resolve("selfsigned-cert.pem");
+    }
+
+    public void addUser(String address, String password) {
+        server.directory().addUser(MailAddress.parse(address), password.toCharArray());
+    }
+
+    /** The INBOX messages of {@code account}, as text, once delivery has caught up (or after {@code wait}). */
+    public List<String> inbox(String account, Duration wait) throws Exception {
+        server.delivery().awaitIdle(wait);
+        List<String> contents = new ArrayList<>();
+        for (StoredMessage message : server.store().messages(account, "INBOX")) {
+            try (InputStream in = server.store().openContent(account, "INBOX", message.uid()).orElseThrow()) {
+                ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+                in.transferTo(buffer);
+                contents.add(buffer.toString(StandardCharsets.UTF_8));
+            }
+        }
+        return contents;
+    }
+
+    @Override
+    public void close() {
+        server.shutdown(Duration.ofSeconds(2));
+    }
+
+    /** Reads an InputStream fully, for tests that read processes' output. */
+    public static String read(InputStream in) throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+}
