@@ -97,7 +97,8 @@ public final class MailServer implements AutoCloseable {
     private SmtpContext context(SmtpMode mode, AuthMechanisms auth, Optional<org.bastionmail.smtp.TlsUpgrader> starttls) {
         String postmasterDomain = config.primaryDomain().orElse(config.hostname());
         return new SmtpContext(mode, config.hostname(), postmasterDomain, config.limits(), directory, auth, queue,
-                starttls, Clock.systemUTC(), Sleeper.real());
+                starttls, Clock.systemUTC(), Sleeper.real(),
+                account -> store.usedBytes(account) >= directory.quota(account));
     }
 
     private void listen(String name, InetSocketAddress address, SSLContext implicitTls, SmtpContext context) throws IOException {

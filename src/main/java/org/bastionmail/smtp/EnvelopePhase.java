@@ -1,5 +1,6 @@
 package org.bastionmail.smtp;
 
+import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
 import org.bastionmail.directory.Directory;
@@ -76,6 +77,12 @@ final class EnvelopePhase {
                 if (relaySyntax) {
                     throw new Rejection(Reply.RELAY_SYNTAX);
                 }
+                for (String local : d.accounts()) {
+                    // Refused now rather than queued: a full mailbox would only bounce later.
+                    if (mailboxFull(local)) {
+                        throw new Rejection(Reply.MAILBOX_FULL);
+                    }
+                }
             }
             case Directory.Resolution.UnknownUser u ->
                 throw new Rejection(relaySyntax ? Reply.RELAY_SYNTAX : Reply.UNKNOWN_USER);
@@ -87,6 +94,15 @@ final class EnvelopePhase {
             }
         }
         tx.recipients.add(new Envelope.Recipient(address, params.notifyOn(), params.orcpt()));
+    }
+
+    private boolean mailboxFull(String account) throws Rejection {
+        try {
+            return CarrierOffload.call(() -> context.quota().isFull(account));
+        } catch (IOException e) {
+            LOG.warn("cannot read the quota of {}: {}", account, e.toString());
+            throw new Rejection(Reply.LOCAL_ERROR);
+        }
     }
 
     boolean mayUse(String account, MailAddress address) {

@@ -36,6 +36,7 @@ record Reply(int code, String enhanced, String text) {
     static final Reply NUL_IN_DATA = new Reply(554, "5.6.0", "NUL characters not allowed");
     static final Reply TOO_MANY_RECIPIENTS = new Reply(452, "4.5.3", "Too many recipients");
     static final Reply UNKNOWN_USER = new Reply(550, "5.1.1", "No such user here");
+    static final Reply MAILBOX_FULL = new Reply(452, "4.2.2", "Mailbox full, try again later");
     static final Reply RELAY_DENIED = new Reply(554, "5.7.1", "Relay access denied");
     static final Reply RELAY_SYNTAX = new Reply(553, "5.7.1", "Relay syntax in local part not allowed");
     static final Reply ADDRESS_LITERAL_RECIPIENT = new Reply(553, "5.1.3", "Address literals not accepted as recipients");

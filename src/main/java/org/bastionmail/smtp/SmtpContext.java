@@ -20,6 +20,7 @@ import org.bastionmail.queue.MessageQueue;
  * @param tls how to start TLS on STARTTLS; empty: STARTTLS is not offered
  * @param clock time for Received, Date and the session deadline
  * @param sleeper how the session waits after a failed AUTH
+ * @param quota whether a local recipient's mailbox is full
  */
 public record SmtpContext(
         SmtpMode mode,
@@ -31,7 +32,8 @@ public record SmtpContext(
         MessageQueue queue,
         Optional<TlsUpgrader> tls,
         Clock clock,
-        Sleeper sleeper) {
+        Sleeper sleeper,
+        MailboxQuota quota) {
 
     public SmtpContext {
         Objects.requireNonNull(mode, "mode");
@@ -44,5 +46,6 @@ public record SmtpContext(
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(sleeper, "sleeper");
+        Objects.requireNonNull(quota, "quota");
     }
 }

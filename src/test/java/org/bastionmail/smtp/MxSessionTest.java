@@ -153,6 +153,17 @@ class MxSessionTest {
         }
     }
 
+    @Test
+    void a_full_mailbox_is_refused_temporarily_at_rcpt() throws Exception {
+        try (SessionHarness h = new SessionHarness(SmtpMode.MX)) {
+            h.fullMailboxes.add("alice@example.test");
+            h.greetingAndEhlo();
+            h.command("MAIL FROM:<a@remote.example>");
+            assertThat(h.command("RCPT TO:<alice@example.test>")).isEqualTo("452 4.2.2 Mailbox full, try again later");
+            assertThat(h.command("RCPT TO:<postmaster@example.test>")).startsWith("250 2.1.5");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "<user%elsewhere.example@example.test>",
