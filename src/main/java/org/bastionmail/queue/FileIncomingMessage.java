@@ -109,6 +109,11 @@ final class FileIncomingMessage implements IncomingMessage {
     }
 
     @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
     public void close() {
         if (closed) {
             return;

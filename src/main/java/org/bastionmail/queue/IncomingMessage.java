@@ -5,6 +5,9 @@ import java.io.OutputStream;
 
 /** A message being received; it is nothing until committed. */
 public interface IncomingMessage extends AutoCloseable {
+    /** The queue id the message will have once committed; written into its Received line. */
+    String id();
+
     /** Where the message content goes, exactly the bytes to store (already dot-unstuffed, CRLF lines). */
     OutputStream content();
 

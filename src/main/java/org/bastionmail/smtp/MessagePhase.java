@@ -43,7 +43,7 @@ final class MessagePhase {
         conversation.send(Reply.START_DATA);
         HeaderCheck check = new HeaderCheck();
         MessageContent content = new MessageContent(context.limits(), message.content(),
-                header -> prefix(header, tx, facts, check));
+                header -> prefix(header, tx, facts, check, message.id()));
         try {
             DataReader.read(conversation.in(), content);
         } catch (IOException | RuntimeException e) {
@@ -89,7 +89,7 @@ final class MessagePhase {
             HeaderCheck check = new HeaderCheck();
             tx.headerCheck = check;
             tx.chunks = Optional.of(new Transaction.Chunks(message, new MessageContent(context.limits(),
-                    message.content(), header -> prefix(header, tx, facts, check))));
+                    message.content(), header -> prefix(header, tx, facts, check, message.id()))));
         }
         Transaction.Chunks chunks = tx.chunks.get();
         copy(command.size(), conversation, chunks.content());
@@ -132,12 +132,12 @@ final class MessagePhase {
     }
 
     /** The fields written before the client's header section; also checks From: on submission. */
-    private byte[] prefix(byte[] header, Transaction tx, SessionFacts facts, HeaderCheck check) {
+    private byte[] prefix(byte[] header, Transaction tx, SessionFacts facts, HeaderCheck check, String queueId) {
         HeaderSection section = HeaderSection.parse(header);
         Optional<MailAddress> single = tx.recipients.size() == 1
                 ? Optional.of(tx.recipients.getFirst().address()) : Optional.empty();
         StringBuilder prefix = new StringBuilder(new ReceivedHeader(facts.helo(), facts.client(), context.hostname(),
-                facts.esmtp(), facts.tls(), facts.account(), facts.sessionId(), single, context.clock().instant())
+                facts.esmtp(), facts.tls(), facts.account(), queueId, single, context.clock().instant())
                 .render());
         if (facts.account().isPresent()) {
             check.rejection = fromRejection(section, facts.account().get());

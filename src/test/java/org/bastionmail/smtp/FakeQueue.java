@@ -27,8 +27,14 @@ final class FakeQueue implements MessageQueue {
     @Override
     public IncomingMessage newMessage() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        String id = "Q" + ids.incrementAndGet();
         return new IncomingMessage() {
             private boolean done;
+
+            @Override
+            public String id() {
+                return id;
+            }
 
             @Override
             public OutputStream content() {
@@ -40,7 +46,6 @@ final class FakeQueue implements MessageQueue {
                 if (failCommit) {
                     throw new IOException("disk full");
                 }
-                String id = "Q" + ids.incrementAndGet();
                 committed.add(new Committed(id, envelope, bytes.toByteArray()));
                 done = true;
                 return id;

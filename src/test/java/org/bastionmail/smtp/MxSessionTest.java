@@ -64,9 +64,9 @@ class MxSessionTest {
             h.command("MAIL FROM:<>");
             h.command("RCPT TO:<alice@example.test>");
             h.command("DATA");
-            h.command("Subject: x\r\n\r\nhello\r\n.");
+            assertThat(h.command("Subject: x\r\n\r\nhello\r\n.")).isEqualTo("250 2.0.0 OK queued as Q1");
             String text = h.onlyMessage().text();
-            assertThat(text).startsWith("Received: from client.example ([127.0.0.1])\r\n\tby mx.example.test with ESMTP\r\n\tid ");
+            assertThat(text).startsWith("Received: from client.example ([127.0.0.1])\r\n\tby mx.example.test with ESMTP\r\n\tid Q1\r\n");
             assertThat(text).contains("\r\n\tfor <alice@example.test>; Tue, 3 Jun 2025 10:00:00 +0000\r\nSubject: x\r\n");
             assertThat(h.onlyMessage().envelope().sender()).isEmpty();
         }
