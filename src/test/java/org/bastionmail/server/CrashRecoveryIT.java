@@ -86,6 +86,7 @@ class CrashRecoveryIT {
             assertThat(restarted.waitFor(30, TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
         }
         assertThat(restarted.exitValue()).as("exit code after SIGTERM").isIn(0, 143);
+        assertThat(Files.readString(dir.resolve("server.log"))).as("the shutdown hook ran to its end").contains("MailServer: stopped");
     }
 
     private static void submitUntilStopped(int port, int client, Set<String> acknowledged, AtomicInteger sent, AtomicBoolean stop) {
