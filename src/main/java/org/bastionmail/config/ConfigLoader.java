@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.bastionmail.mail.DomainNames;
 import org.bastionmail.mail.MailAddress;
 
 /**
@@ -177,6 +178,7 @@ public final class ConfigLoader {
     private String hostname(String name) {
         if (!DomainNames.isValid(name)) {
             problems.add(file + ": hostname: \"" + name + "\" is not a valid host name");
+            return name;
         }
         return DomainNames.normalise(name);
     }

@@ -2,6 +2,7 @@ package org.bastionmail.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.bastionmail.mail.DomainNames;
 
 /** The machine's own name, the default for {@code hostname}. */
 final class Hostnames {

@@ -24,6 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.bastionmail.config.Config;
 import org.bastionmail.io.CarrierOffload;
 import org.bastionmail.io.PrivateDirectories;
+import org.bastionmail.mail.DomainNames;
 import org.bastionmail.mail.MailAddress;
 import org.bastionmail.sasl.ScramCredentials;
 import org.bastionmail.sasl.ScramKeys;
@@ -224,7 +225,7 @@ public final class SqliteDirectory implements Directory {
 
     @Override
     public void addDomain(String domain) {
-        String name = DomainName.normalize(domain);
+        String name = DomainNames.normalise(domain);
         if (configuredDomains.contains(name)) {
             throw new IllegalArgumentException("domain " + name + " is already local: it is in the configuration file");
         }
