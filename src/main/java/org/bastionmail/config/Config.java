@@ -25,7 +25,8 @@ public record Config(
         Optional<MailAddress> postmaster,
         Listen listen,
         Tls tls,
-        Limits limits) {
+        Limits limits,
+        Dns dns) {
 
     /** The listeners; an empty one is off. */
     public record Listen(
@@ -66,6 +67,24 @@ public record Config(
         }
     }
 
+    /**
+     * The DNS resolver used for SPF, DKIM, DMARC, MX routing and reverse lookups.
+     *
+     * @param servers recursive resolvers to ask, as ip:port; empty: the system's resolvers
+     * @param timeout how long to wait for one reply before trying again
+     * @param trustAnchors a zone file of DS/DNSKEY trust anchors; empty: the shipped IANA root anchors
+     * @param dnssec whether answers are validated (RFC 4035 5); off, every answer is indeterminate
+     */
+    public record Dns(List<InetSocketAddress> servers, Duration timeout, Optional<Path> trustAnchors, boolean dnssec) {
+        public Dns {
+            servers = List.copyOf(servers);
+        }
+
+        public static Dns defaults() {
+            return new Dns(List.of(), Duration.ofSeconds(5), Optional.empty(), true);
+        }
+    }
+
     /** The primary local domain: the first one configured. */
     public Optional<String> primaryDomain() {
         return domains.stream().findFirst();
@@ -84,6 +103,7 @@ public record Config(
                         Optional.of(new InetSocketAddress("127.0.0.1", 5587)),
                         Optional.of(new InetSocketAddress("127.0.0.1", 4465))),
                 new Tls(Optional.empty(), Optional.empty()),
-                Limits.defaults());
+                Limits.defaults(),
+                Dns.defaults());
     }
 }

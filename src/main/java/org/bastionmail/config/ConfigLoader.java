@@ -22,11 +22,12 @@ import org.bastionmail.mail.MailAddress;
  * the key and the reason, all at once, and the server does not start.
  */
 public final class ConfigLoader {
-    private static final Set<String> TOP_KEYS = Set.of("hostname", "data_dir", "domains", "postmaster", "listen", "tls", "limits");
+    private static final Set<String> TOP_KEYS = Set.of("hostname", "data_dir", "domains", "postmaster", "listen", "tls", "limits", "dns");
     private static final Set<String> LISTEN_KEYS = Set.of("smtp", "submission", "submissions");
     private static final Set<String> TLS_KEYS = Set.of("cert", "key");
     private static final Set<String> LIMIT_KEYS = Set.of("message_size", "recipients", "command_line", "line_length",
             "header_size", "errors", "idle_timeout", "session_timeout", "mailbox_quota");
+    private static final Set<String> DNS_KEYS = Set.of("servers", "timeout", "trust_anchors", "dnssec");
 
     private final Path file;
     private final List<String> problems = new ArrayList<>();
@@ -86,11 +87,20 @@ public final class ConfigLoader {
                 Duration.ofSeconds(number(limits, "limits.session_timeout", d.sessionTimeout().toSeconds(), 1, 7 * 86_400)),
                 number(limits, "limits.mailbox_quota", d.mailboxQuota(), 1024, Long.MAX_VALUE));
 
+        JsonNode dnsTable = table(root, "dns");
+        unknownKeys(dnsTable, "dns.", DNS_KEYS);
+        Config.Dns dnsDefaults = Config.Dns.defaults();
+        Config.Dns dns = new Config.Dns(
+                servers(dnsTable.get("servers")),
+                Duration.ofSeconds(number(dnsTable, "dns.timeout", dnsDefaults.timeout().toSeconds(), 1, 60)),
+                string(dnsTable, "dns.trust_anchors").map(p -> base.resolve(p).normalize()),
+                bool(dnsTable, "dns.dnssec", dnsDefaults.dnssec()));
+
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new Config(Optional.of(file), hostname, dataDir, domains, postmaster, listeners,
-                new Config.Tls(cert, key), parsedLimits);
+                new Config.Tls(cert, key), parsedLimits, dns);
     }
 
     private void unknownKeys(JsonNode table, String prefix, Set<String> known) {
@@ -141,6 +151,41 @@ public final class ConfigLoader {
             return fallback;
         }
         return value;
+    }
+
+    private boolean bool(JsonNode table, String dottedKey, boolean fallback) {
+        JsonNode node = table.get(lastPart(dottedKey));
+        if (node == null) {
+            return fallback;
+        }
+        if (!node.isBoolean()) {
+            problems.add(file + ": " + dottedKey + ": must be true or false");
+            return fallback;
+        }
+        return node.asBoolean();
+    }
+
+    private List<java.net.InetSocketAddress> servers(JsonNode node) {
+        if (node == null) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            problems.add(file + ": dns.servers: must be a list of ip:port, e.g. [\"127.0.0.1:53\"]");
+            return List.of();
+        }
+        List<java.net.InetSocketAddress> servers = new ArrayList<>();
+        for (JsonNode element : node) {
+            if (!element.isTextual()) {
+                problems.add(file + ": dns.servers: " + element + " is not an ip:port string");
+                continue;
+            }
+            try {
+                servers.add(SocketAddresses.parse(element.asText()));
+            } catch (IllegalArgumentException e) {
+                problems.add(file + ": dns.servers: " + e.getMessage());
+            }
+        }
+        return List.copyOf(servers);
     }
 
     private Optional<java.net.InetSocketAddress> socket(JsonNode listen, String dottedKey) {

@@ -126,4 +126,59 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> SocketAddresses.parse("mail.example.com:25")).hasMessageContaining("not an IP address");
         assertThatThrownBy(() -> SocketAddresses.parse("127.0.0.1")).hasMessageContaining("ip:port");
     }
+
+    @Test
+    void readsTheDnsTable() throws Exception {
+        Path file = write("""
+                [dns]
+                servers = ["127.0.0.1:5353", "[::1]:53"]
+                timeout = 2
+                trust_anchors = "anchors.txt"
+                dnssec = false
+                """);
+        Config.Dns dns = ConfigLoader.load(file).dns();
+        assertThat(dns.servers()).containsExactly(new InetSocketAddress("127.0.0.1", 5353), new InetSocketAddress("::1", 53));
+        assertThat(dns.timeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(dns.trustAnchors()).contains(dir.resolve("anchors.txt"));
+        assertThat(dns.dnssec()).isFalse();
+    }
+
+    @Test
+    void dnsDefaultsToSystemResolversWithShippedAnchorsAndValidation() throws Exception {
+        Config.Dns dns = ConfigLoader.load(write("hostname = \"mx.example.test\"\n")).dns();
+        assertThat(dns).isEqualTo(Config.Dns.defaults());
+        assertThat(dns.servers()).isEmpty();
+        assertThat(dns.timeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(dns.trustAnchors()).isEmpty();
+        assertThat(dns.dnssec()).isTrue();
+        assertThat(Config.localDefault(dir).dns()).isEqualTo(Config.Dns.defaults());
+    }
+
+    @Test
+    void reportsEveryDnsProblem() throws Exception {
+        Path file = write("""
+                [dns]
+                servers = ["dns.example:53", 53, "127.0.0.1"]
+                timeout = 0
+                trust_anchors = ""
+                dnssec = "yes"
+                retries = 3
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .anyMatch(p -> p.contains("dns.servers:") && p.contains("not an IP address"))
+                        .anyMatch(p -> p.contains("dns.servers: 53 is not an ip:port string"))
+                        .anyMatch(p -> p.contains("dns.servers:") && p.contains("ip:port"))
+                        .anyMatch(p -> p.contains("dns.timeout: 0 is out of range"))
+                        .anyMatch(p -> p.contains("dns.trust_anchors: must be a non-empty string"))
+                        .anyMatch(p -> p.contains("dns.dnssec: must be true or false"))
+                        .anyMatch(p -> p.contains("dns.retries: unknown key"))
+                        .hasSize(7));
+    }
+
+    @Test
+    void dnsServersMustBeAList() throws Exception {
+        Path file = write("[dns]\nservers = \"127.0.0.1:53\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageContaining("dns.servers: must be a list");
+    }
 }
