@@ -85,6 +85,16 @@ public record Config(
         }
     }
 
+    /** This configuration with other listeners (tests bind to port 0). */
+    public Config withListen(Listen newListen) {
+        return new Config(source, hostname, dataDir, domains, postmaster, newListen, tls, limits, dns);
+    }
+
+    /** This configuration with other limits. */
+    public Config withLimits(Limits newLimits) {
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, newLimits, dns);
+    }
+
     /** The primary local domain: the first one configured. */
     public Optional<String> primaryDomain() {
         return domains.stream().findFirst();

@@ -19,9 +19,6 @@ import org.bastionmail.store.StoredMessage;
  * integration and interop tests.
  */
 public final class RunningServer implements AutoCloseable {
-    public static final String DOMAIN = "example.test";
-    public static final String HOSTNAME = "mx.example.test";
-
     private final MailServer server;
     private final Config config;
 
@@ -36,9 +33,9 @@ public final class RunningServer implements AutoCloseable {
 
     public static RunningServer start(Path dataDir, Config.Limits limits) throws Exception {
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
-        Config config = new Config(Optional.empty(), HOSTNAME, dataDir, List.of(DOMAIN), Optional.empty(),
-                new Config.Listen(Optional.of(any), Optional.of(any), Optional.of(any)),
-                new Config.Tls(Optional.empty(), Optional.empty()), limits);
+        Config config = Config.localDefault(dataDir)
+                .withListen(new Config.Listen(Optional.of(any), Optional.of(any), Optional.of(any)))
+                .withLimits(limits);
         return new RunningServer(MailServer.start(config), config);
     }
 
