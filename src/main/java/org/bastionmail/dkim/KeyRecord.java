@@ -70,14 +70,19 @@ record KeyRecord(String keyType, PublicKey key, boolean testing, boolean strict)
         if (raw.length != 32) {
             throw DkimFailure.perm("ed25519 key is not 32 bytes");
         }
-        byte[] spki = new byte[ED25519_SPKI_PREFIX.length + 32];
-        System.arraycopy(ED25519_SPKI_PREFIX, 0, spki, 0, ED25519_SPKI_PREFIX.length);
-        System.arraycopy(raw, 0, spki, ED25519_SPKI_PREFIX.length, 32);
         try {
-            return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
+            return ed25519PublicKey(raw);
         } catch (GeneralSecurityException e) {
             throw DkimFailure.perm("unusable ed25519 key");
         }
+    }
+
+    /** An Ed25519 public key from its 32 raw bytes. */
+    static PublicKey ed25519PublicKey(byte[] raw) throws GeneralSecurityException {
+        byte[] spki = new byte[ED25519_SPKI_PREFIX.length + raw.length];
+        System.arraycopy(ED25519_SPKI_PREFIX, 0, spki, 0, ED25519_SPKI_PREFIX.length);
+        System.arraycopy(raw, 0, spki, ED25519_SPKI_PREFIX.length, raw.length);
+        return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
     }
 
     private static PublicKey rsa(byte[] der) throws DkimFailure {
