@@ -16,7 +16,8 @@ final class DomainNames {
     }
 
     /**
-     * Whether a name can be asked in DNS: 1..63 octets per label, 253 in all (RFC 1035 2.3.4). Names that
+     * Whether a name can be asked in DNS: 1..63 characters per label, 253 in all (RFC 1035 2.3.4), no control
+     * characters. Other odd characters stay (RFC 7208 7.1 allows them, and the test suite asks for them). Names that
      * cannot are treated as non-existent, like DNS would answer them (RFC 7208 4.3, 4.8).
      */
     static boolean isQueryable(String name) {
@@ -26,6 +27,9 @@ final class DomainNames {
         int label = 0;
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return false; // a control character (from a hostile local part, say) is no name to ask about
+            }
             if (c == '.') {
                 if (label == 0) {
                     return false;

@@ -332,13 +332,14 @@ final class Evaluation {
             case Lookup.NoRecords<T> n -> "no records";
             case Lookup.Failed<T> f -> "failed: " + f.reason();
         };
-        lookups.add(type + " " + name + " -> " + abbreviate(text));
+        lookups.add(printable(type + " " + name + " -> " + text, MAX_SUMMARY));
         return answer;
     }
 
-    private static String abbreviate(String s) {
+    /** Text from DNS or the client, made safe for reports and logs: control characters replaced, length capped. */
+    static String printable(String s, int max) {
         StringBuilder out = new StringBuilder();
-        for (int i = 0; i < s.length() && out.length() < MAX_SUMMARY; i++) {
+        for (int i = 0; i < s.length() && out.length() < max; i++) {
             char c = s.charAt(i);
             out.append(c < 0x20 || c == 0x7f ? '?' : c); // records may hold control characters
         }

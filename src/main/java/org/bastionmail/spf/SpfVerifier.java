@@ -18,6 +18,7 @@ import org.bastionmail.dns.DnsResolver;
  * each check runs on the calling thread.
  */
 public final class SpfVerifier {
+    private static final int MAX_REASON = 500;
     private final DnsResolver dns;
     private final Clock clock;
     private final SpfSettings settings;
@@ -62,7 +63,7 @@ public final class SpfVerifier {
         String sender = localPart + "@" + domain;
         if (!DomainNames.isCheckableDomain(domain)) {
             // RFC 7208 4.3: a malformed or single-label domain gives none, without any lookup
-            return new SpfResult(SpfVerdict.NONE, Optional.empty(), "'" + MacroString.abbreviate(domain)
+            return new SpfResult(SpfVerdict.NONE, Optional.empty(), "'" + Evaluation.printable(domain, 80)
                     + "' is not a domain name that can be checked", Optional.empty(), List.of(), identity,
                     domain, sender, ip, helo);
         }
@@ -72,11 +73,12 @@ public final class SpfVerifier {
             Evaluation.Outcome outcome = evaluation.checkHost(name, 0);
             Optional<String> explanation = outcome.verdict() == SpfVerdict.FAIL
                     ? Optional.of(evaluation.explain(outcome)) : Optional.empty();
-            return new SpfResult(outcome.verdict(), explanation, outcome.reason(),
+            return new SpfResult(outcome.verdict(), explanation, Evaluation.printable(outcome.reason(), MAX_REASON),
                     outcome.mechanism().map(Mechanism::text), evaluation.lookups(), identity, domain, sender, ip,
                     helo);
         } catch (SpfAbort e) {
-            return new SpfResult(e.verdict(), Optional.empty(), e.getMessage(), Optional.empty(),
+            return new SpfResult(e.verdict(), Optional.empty(), Evaluation.printable(e.getMessage(), MAX_REASON),
+                    Optional.empty(),
                     evaluation.lookups(), identity, domain, sender, ip, helo);
         }
     }

@@ -189,6 +189,15 @@ class SpfVerifierTest {
     }
 
     @Test
+    void reasonsStayPrintable() {
+        zone.add("example.com", "TXT", "v=spf1 redirect=%{l}.example.com");
+        SpfResult result = verifier.checkMailFrom(CLIENT, "a\r\nb\u0000@example.com", "h.example");
+        assertThat(result.verdict()).isEqualTo(SpfVerdict.PERMERROR);
+        assertThat(result.reason()).contains("a??b?.example.com").doesNotContain("\r", "\n", "\u0000");
+        assertThat(zone.queries()).containsExactly("TXT example.com"); // no query for a name with CR LF NUL
+    }
+
+    @Test
     void permerrorHeaderNamesTheProblem() {
         zone.add("example.com", "TXT", "v=spf1 a:museum -all");
         SpfResult result = verifier.checkMailFrom(CLIENT, "a@example.com", "h.example");
