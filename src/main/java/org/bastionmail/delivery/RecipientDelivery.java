@@ -1,6 +1,7 @@
 package org.bastionmail.delivery;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import org.bastionmail.queue.RecipientState;
 import org.bastionmail.store.DeliveryOutcome;
 import org.bastionmail.store.Mailbox;
 import org.bastionmail.store.MailboxStore;
+import org.bastionmail.store.SpecialUse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * code, for the DSN a later version will send.
  */
 final class RecipientDelivery {
+    private static final String JUNK = MailboxStore.DEFAULT_MAILBOXES.stream()
+            .filter(m -> m.specialUse().equals(Optional.of(SpecialUse.JUNK)))
+            .findFirst().orElseThrow().name();
     private static final Logger LOG = LoggerFactory.getLogger(RecipientDelivery.class);
     static final String OUTBOUND_NOT_AVAILABLE = "4.4.0 outbound delivery not yet available";
     /** A cap on what forwarding may add to one message, so that alias loops end. */
@@ -77,6 +82,11 @@ final class RecipientDelivery {
         };
     }
 
+    /** Mail the checks marked as junk (DMARC quarantine) goes to the Junk mailbox every account has. */
+    private static String mailboxFor(QueueEntry entry) {
+        return entry.envelope().junk() ? JUNK : Mailbox.INBOX;
+    }
+
     private RecipientState deliver(QueueEntry entry, Path content, RecipientState state,
             Directory.Resolution.Deliver deliver, List<RecipientState> all, Instant now) {
         if (state.attempts() == 0) {
@@ -93,7 +103,8 @@ final class RecipientDelivery {
                 store.ensureAccount(account);
                 // The key makes a repeated attempt (after a crash, or for a second RCPT that
                 // resolves to the same account) a no-op in the store.
-                DeliveryOutcome outcome = store.deliver(account, Mailbox.INBOX, entry.id() + "/" + account, content,
+                DeliveryOutcome outcome = store.deliver(account, mailboxFor(entry), entry.id() + "/" + account,
+                        entry.envelope().prependedHeaders().getBytes(StandardCharsets.UTF_8), content,
                         entry.envelope().receivedAt(), directory.quota(account));
                 switch (outcome) {
                     case DeliveryOutcome.Stored stored ->

@@ -20,6 +20,9 @@ import org.bastionmail.mail.MailAddress;
  * @param clientHelo what the client said in EHLO/HELO
  * @param authenticatedAccount the account that authenticated, for submitted mail
  * @param receivedAt when the 250 was given
+ * @param prependedHeaders header fields the receiving checks added once the whole message was in
+ *     (Authentication-Results, DKIM-Signature), CRLF-terminated; delivered in front of the stored content
+ * @param junk whether the checks asked for delivery to the Junk mailbox (DMARC quarantine, filters)
  */
 public record Envelope(
         Optional<MailAddress> sender,
@@ -32,10 +35,26 @@ public record Envelope(
         String clientAddress,
         String clientHelo,
         Optional<String> authenticatedAccount,
-        Instant receivedAt) {
+        Instant receivedAt,
+        String prependedHeaders,
+        boolean junk) {
 
     public Envelope {
         recipients = List.copyOf(recipients);
+    }
+
+    /** An envelope with nothing added by the checks. */
+    public Envelope(Optional<MailAddress> sender, List<Recipient> recipients, BodyType body, boolean smtpUtf8,
+            Optional<Ret> ret, Optional<String> envId, boolean requireTls, String clientAddress, String clientHelo,
+            Optional<String> authenticatedAccount, Instant receivedAt) {
+        this(sender, recipients, body, smtpUtf8, ret, envId, requireTls, clientAddress, clientHelo,
+                authenticatedAccount, receivedAt, "", false);
+    }
+
+    /** This envelope with the checks' additions. */
+    public Envelope withChecks(String headers, boolean toJunk) {
+        return new Envelope(sender, recipients, body, smtpUtf8, ret, envId, requireTls, clientAddress, clientHelo,
+                authenticatedAccount, receivedAt, headers, toJunk);
     }
 
     /**

@@ -3,6 +3,7 @@ package org.bastionmail.queue;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
@@ -106,6 +107,12 @@ final class FileIncomingMessage implements IncomingMessage {
             }
             out.force(true);
         }
+    }
+
+    @Override
+    public InputStream openWritten() throws IOException {
+        buffered.flush();
+        return Files.newInputStream(tempContent);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.bastionmail.queue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 
 /** A message being received; it is nothing until committed. */
@@ -10,6 +11,12 @@ public interface IncomingMessage extends AutoCloseable {
 
     /** Where the message content goes, exactly the bytes to store (already dot-unstuffed, CRLF lines). */
     OutputStream content();
+
+    /**
+     * Reads back what was written to {@link #content()} so far (flushing it first), for checks that need
+     * the whole message before it is accepted (DKIM, DMARC, filters).
+     */
+    InputStream openWritten() throws IOException;
 
     /**
      * Makes the message durable with its envelope and schedules its delivery.

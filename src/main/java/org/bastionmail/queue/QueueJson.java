@@ -30,7 +30,7 @@ final class QueueJson {
 
     record EnvelopeJson(int format, AddressJson sender, List<RecipientJson> recipients, String body,
             boolean smtpUtf8, String ret, String envId, boolean requireTls, String clientAddress,
-            String clientHelo, String authenticatedAccount, String receivedAt) {}
+            String clientHelo, String authenticatedAccount, String receivedAt, String prependedHeaders, Boolean junk) {}
 
     record StateJson(RecipientJson recipient, String status, String reason, int attempts, String nextAttempt,
             AddressJson forwardedFrom) {}
@@ -42,7 +42,8 @@ final class QueueJson {
         return MAPPER.writeValueAsBytes(new EnvelopeJson(FORMAT, e.sender().map(QueueJson::address).orElse(null),
                 recipients, e.body().name(), e.smtpUtf8(), e.ret().map(Enum::name).orElse(null),
                 e.envId().orElse(null), e.requireTls(), e.clientAddress(), e.clientHelo(),
-                e.authenticatedAccount().orElse(null), e.receivedAt().toString()));
+                e.authenticatedAccount().orElse(null), e.receivedAt().toString(),
+                e.prependedHeaders().isEmpty() ? null : e.prependedHeaders(), e.junk() ? Boolean.TRUE : null));
     }
 
     static Envelope readEnvelope(byte[] json) throws IOException {
@@ -55,7 +56,8 @@ final class QueueJson {
                     Optional.ofNullable(e.ret()).map(Envelope.Ret::valueOf), Optional.ofNullable(e.envId()),
                     e.requireTls(), required(e.clientAddress(), "clientAddress"),
                     required(e.clientHelo(), "clientHelo"), Optional.ofNullable(e.authenticatedAccount()),
-                    Instant.parse(required(e.receivedAt(), "receivedAt")));
+                    Instant.parse(required(e.receivedAt(), "receivedAt")),
+                    Optional.ofNullable(e.prependedHeaders()).orElse(""), Boolean.TRUE.equals(e.junk()));
         } catch (RuntimeException bad) {
             throw new IOException("unreadable envelope: " + bad.getMessage(), bad);
         }

@@ -23,6 +23,7 @@ import org.bastionmail.net.TlsUpgrade;
 import org.bastionmail.queue.FileQueue;
 import org.bastionmail.sasl.SaslMechanisms;
 import org.bastionmail.smtp.AuthMechanisms;
+import org.bastionmail.smtp.MessageHooks;
 import org.bastionmail.smtp.Sleeper;
 import org.bastionmail.smtp.SmtpContext;
 import org.bastionmail.smtp.SmtpMode;
@@ -98,7 +99,7 @@ public final class MailServer implements AutoCloseable {
         String postmasterDomain = config.primaryDomain().orElse(config.hostname());
         return new SmtpContext(mode, config.hostname(), postmasterDomain, config.limits(), directory, auth, queue,
                 starttls, Clock.systemUTC(), Sleeper.real(),
-                account -> store.usedBytes(account) >= directory.quota(account));
+                account -> store.usedBytes(account) >= directory.quota(account), MessageHooks.none());
     }
 
     private void listen(String name, InetSocketAddress address, SSLContext implicitTls, SmtpContext context) throws IOException {

@@ -20,10 +20,13 @@ import org.bastionmail.config.Config;
  */
 final class MessageContent extends OutputStream {
 
-    /** Gives what is to be written before the completed header section (Received, added fields). */
+    /**
+     * Gives what is stored in place of the completed header section: the fields added in front of it
+     * (Received, Message-ID) and the section itself, possibly filtered.
+     */
     @FunctionalInterface
     interface HeaderHook {
-        byte[] prefixFor(byte[] headerSection);
+        byte[] rewrite(byte[] headerFields);
     }
 
     private final Config.Limits limits;
@@ -101,8 +104,8 @@ final class MessageContent extends OutputStream {
         byte[] all = header.toByteArray();
         byte[] fields = java.util.Arrays.copyOf(all, fieldsLength);
         try {
-            sink.write(hook.prefixFor(fields));
-            sink.write(all);
+            sink.write(hook.rewrite(fields));
+            sink.write(all, fieldsLength, all.length - fieldsLength);
         } catch (IOException e) {
             fail(Reply.LOCAL_ERROR);
         }

@@ -43,7 +43,7 @@ final class MessagePhase {
         conversation.send(Reply.START_DATA);
         HeaderCheck check = new HeaderCheck();
         MessageContent content = new MessageContent(context.limits(), message.content(),
-                header -> prefix(header, tx, facts, check, message.id()));
+                header -> rewriteHeader(header, tx, facts, check, message.id()));
         try {
             DataReader.read(conversation.in(), content);
         } catch (IOException | RuntimeException e) {
@@ -89,7 +89,7 @@ final class MessagePhase {
             HeaderCheck check = new HeaderCheck();
             tx.headerCheck = check;
             tx.chunks = Optional.of(new Transaction.Chunks(message, new MessageContent(context.limits(),
-                    message.content(), header -> prefix(header, tx, facts, check, message.id()))));
+                    message.content(), header -> rewriteHeader(header, tx, facts, check, message.id()))));
         }
         Transaction.Chunks chunks = tx.chunks.get();
         copy(command.size(), conversation, chunks.content());
@@ -129,6 +129,15 @@ final class MessagePhase {
     /** What the header section said about a submitted message, once it was seen. */
     static final class HeaderCheck {
         Optional<Reply> rejection = Optional.empty();
+    }
+
+    /** The header section as stored: added fields, then the client's (filtered by the hooks). */
+    private byte[] rewriteHeader(byte[] header, Transaction tx, SessionFacts facts, HeaderCheck check, String queueId) {
+        byte[] prefix = prefix(header, tx, facts, check, queueId);
+        byte[] kept = context.hooks().filterHeader(facts.account(), header);
+        byte[] all = java.util.Arrays.copyOf(prefix, prefix.length + kept.length);
+        System.arraycopy(kept, 0, all, prefix.length, kept.length);
+        return all;
     }
 
     /** The fields written before the client's header section; also checks From: on submission. */
@@ -187,9 +196,27 @@ final class MessagePhase {
             Envelope envelope = new Envelope(tx.sender, tx.recipients, tx.params.body(), tx.params.smtpUtf8(),
                     tx.params.ret(), tx.params.envId(), false, facts.client().getHostAddress(), facts.helo(),
                     facts.account(), context.clock().instant());
+            HookVerdict verdict;
+            try {
+                verdict = context.hooks().afterData(new ReceivedMessage(facts.client(), facts.helo(), tx.sender,
+                        tx.recipients, facts.account(), facts.tls(), message::openWritten));
+            } catch (IOException | RuntimeException e) {
+                LOG.error("message checks failed", e);
+                conversation.send(Reply.LOCAL_ERROR);
+                return;
+            }
+            switch (verdict) {
+                case HookVerdict.Refuse refuse -> {
+                    LOG.info("message refused by checks: {} {} {}", refuse.code(), refuse.enhancedCode(), refuse.text());
+                    conversation.send(new Reply(refuse.code(), refuse.enhancedCode(), refuse.text()));
+                    return;
+                }
+                case HookVerdict.Accept accept -> envelope = envelope.withChecks(accept.prependedHeaders(), accept.junk());
+            }
+            Envelope accepted = envelope;
             String queueId;
             try {
-                queueId = CarrierOffload.call(() -> message.commit(envelope));
+                queueId = CarrierOffload.call(() -> message.commit(accepted));
             } catch (IOException e) {
                 LOG.error("queue commit failed", e);
                 conversation.send(Reply.LOCAL_ERROR);

@@ -21,6 +21,7 @@ import org.bastionmail.queue.MessageQueue;
  * @param clock time for Received, Date and the session deadline
  * @param sleeper how the session waits after a failed AUTH
  * @param quota whether a local recipient's mailbox is full
+ * @param hooks sender authentication, signing and filters around each message
  */
 public record SmtpContext(
         SmtpMode mode,
@@ -33,7 +34,8 @@ public record SmtpContext(
         Optional<TlsUpgrader> tls,
         Clock clock,
         Sleeper sleeper,
-        MailboxQuota quota) {
+        MailboxQuota quota,
+        MessageHooks hooks) {
 
     public SmtpContext {
         Objects.requireNonNull(mode, "mode");
@@ -47,5 +49,6 @@ public record SmtpContext(
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(sleeper, "sleeper");
         Objects.requireNonNull(quota, "quota");
+        Objects.requireNonNull(hooks, "hooks");
     }
 }

@@ -69,8 +69,17 @@ public interface MailboxStore extends AutoCloseable {
      * @param quotaBytes the account's limit: the message is refused if the used bytes plus its size
      *     would exceed it
      */
-    DeliveryOutcome deliver(String account, String mailbox, String deliveryKey, Path source, Instant internalDate,
-            long quotaBytes) throws IOException;
+    default DeliveryOutcome deliver(String account, String mailbox, String deliveryKey, Path source, Instant internalDate,
+            long quotaBytes) throws IOException {
+        return deliver(account, mailbox, deliveryKey, new byte[0], source, internalDate, quotaBytes);
+    }
+
+    /**
+     * As {@link #deliver(String, String, String, Path, Instant, long)}, with {@code prefix} (header fields
+     * added after the message was received) stored in front of the content.
+     */
+    DeliveryOutcome deliver(String account, String mailbox, String deliveryKey, byte[] prefix, Path source,
+            Instant internalDate, long quotaBytes) throws IOException;
 
     @Override
     void close() throws IOException;

@@ -349,7 +349,7 @@ public final class SqliteMailboxStore implements MailboxStore {
     }
 
     @Override
-    public DeliveryOutcome deliver(String account, String mailbox, String deliveryKey, Path source,
+    public DeliveryOutcome deliver(String account, String mailbox, String deliveryKey, byte[] prefix, Path source,
             Instant internalDate, long quotaBytes) throws IOException {
         checkAccount(account);
         String name = Mailbox.checkName(mailbox);
@@ -360,7 +360,7 @@ public final class SqliteMailboxStore implements MailboxStore {
             throw new IllegalArgumentException("negative quota");
         }
         return withDb(() -> {
-            long size = Files.size(source);
+            long size = prefix.length + Files.size(source);
             Mailbox box = findMailbox(account, name)
                     .orElseThrow(() -> new IllegalArgumentException("no such mailbox: " + account + " " + name));
             db.setAutoCommit(false);
@@ -386,7 +386,7 @@ public final class SqliteMailboxStore implements MailboxStore {
                 }
                 // Content first, made durable, then the row that makes it visible.
                 written = contentFile(box.id(), uid);
-                writeContent(source, written, size);
+                writeContent(prefix, source, written, size);
                 insertMessage(box.id(), uid, modSeq, internalDate, size, deliveryKey, account);
                 db.commit();
                 return new DeliveryOutcome.Stored(uid);
@@ -464,15 +464,19 @@ public final class SqliteMailboxStore implements MailboxStore {
         }
     }
 
-    /** Copies the message and makes the copy and its directory entry durable. */
-    private static void writeContent(Path source, Path target, long expectedSize) throws IOException {
+    /** Writes {@code prefix} and a copy of the message, and makes them and the directory entry durable. */
+    private static void writeContent(byte[] prefix, Path source, Path target, long expectedSize) throws IOException {
         Path dir = target.getParent();
         DurableFiles.createDirectories(dir);
         long copied;
         try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
                 FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING)) {
-            copied = 0;
+            java.nio.ByteBuffer head = java.nio.ByteBuffer.wrap(prefix);
+            while (head.hasRemaining()) {
+                out.write(head);
+            }
+            copied = prefix.length;
             while (copied < expectedSize) {
                 long n = out.transferFrom(in, copied, expectedSize - copied);
                 if (n <= 0) {

@@ -66,13 +66,17 @@ class LocalDeliveryTest {
     }
 
     private String send(String... recipients) throws IOException {
+        return send(envelope -> envelope, recipients);
+    }
+
+    private String send(java.util.function.UnaryOperator<Envelope> change, String... recipients) throws IOException {
         List<Envelope.Recipient> rcpts = Stream.of(recipients).map(MailAddress::parse).map(Envelope.Recipient::of).toList();
         Envelope envelope = new Envelope(Optional.of(MailAddress.parse("a@example.org")), rcpts,
                 Envelope.BodyType.EIGHT_BIT_MIME, false, Optional.empty(), Optional.empty(), false, "192.0.2.1",
                 "client.example.org", Optional.empty(), START.minusSeconds(1));
         try (IncomingMessage message = queue.newMessage()) {
             message.content().write(CONTENT);
-            return message.commit(envelope);
+            return message.commit(change.apply(envelope));
         }
     }
 
@@ -106,6 +110,23 @@ class LocalDeliveryTest {
         }
         assertThat(queue.entry(id)).isEmpty();
         assertThat(queue.entries()).isEmpty();
+    }
+
+    @Test
+    void headersAddedByTheChecksComeFirstAndJunkGoesToJunk() throws Exception {
+        start();
+        send(envelope -> envelope.withChecks("Authentication-Results: mx.example.test; dmarc=fail\r\n", true), BOB);
+        awaitIdle();
+
+        assertThat(inbox(BOB)).isEmpty();
+        List<StoredMessage> junk = store.messages(BOB, "Junk");
+        assertThat(junk).hasSize(1);
+        try (InputStream in = store.openContent(BOB, "Junk", junk.getFirst().uid()).orElseThrow()) {
+            String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(text).isEqualTo("Authentication-Results: mx.example.test; dmarc=fail\r\n"
+                    + new String(CONTENT, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertThat(junk.getFirst().size()).isGreaterThan(CONTENT.length);
     }
 
     @Test

@@ -70,7 +70,8 @@ class FileQueueTest {
                                 Optional.of("rfc822;J\u00f6rg@b\u00fccher.example")),
                         Envelope.Recipient.of(MailAddress.parse("bob@example.test"))),
                 Envelope.BodyType.BINARY_MIME, true, Optional.of(Envelope.Ret.HDRS), Optional.of("env-42"), true,
-                "2001:db8::1", "[2001:db8::1]", Optional.of("alice@example.test"), Instant.parse("2026-01-02T03:04:05.678Z"));
+                "2001:db8::1", "[2001:db8::1]", Optional.of("alice@example.test"), Instant.parse("2026-01-02T03:04:05.678Z"))
+                .withChecks("Authentication-Results: mx.example.test;\r\n\tdkim=pass header.d=example.org\r\n", true);
         String id = commit(queue, CONTENT, envelope);
 
         assertThat(FileQueue.open(dataDir).entry(id).orElseThrow().envelope()).isEqualTo(envelope);

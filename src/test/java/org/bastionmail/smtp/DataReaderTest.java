@@ -31,7 +31,12 @@ class DataReaderTest {
             SmtpInput in = new SmtpInput(accepted, OutputStream.nullOutputStream(), Clock.systemUTC(),
                     Duration.ofSeconds(5), Instant.now().plusSeconds(60));
             ByteArrayOutputStream sink = new ByteArrayOutputStream();
-            MessageContent content = new MessageContent(Config.Limits.defaults(), sink, header -> "P\r\n".getBytes());
+            MessageContent content = new MessageContent(Config.Limits.defaults(), sink, header -> {
+                byte[] prefix = "P\r\n".getBytes();
+                byte[] all = java.util.Arrays.copyOf(prefix, prefix.length + header.length);
+                System.arraycopy(header, 0, all, prefix.length, header.length);
+                return all;
+            });
             DataReader.read(in, content);
             Optional<Reply> problem = content.finish();
             ByteArrayOutputStream rest = new ByteArrayOutputStream();

@@ -37,6 +37,11 @@ final class FakeQueue implements MessageQueue {
             }
 
             @Override
+            public java.io.InputStream openWritten() {
+                return new java.io.ByteArrayInputStream(bytes.toByteArray());
+            }
+
+            @Override
             public OutputStream content() {
                 return bytes;
             }

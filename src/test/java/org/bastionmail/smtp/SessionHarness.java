@@ -43,9 +43,17 @@ final class SessionHarness implements AutoCloseable {
     }
 
     SessionHarness(SmtpMode mode, Config.Limits limits, boolean tlsAvailable) throws IOException {
+        this(mode, limits, tlsAvailable, MessageHooks.none());
+    }
+
+    SessionHarness(SmtpMode mode, MessageHooks hooks) throws IOException {
+        this(mode, limits(), true, hooks);
+    }
+
+    SessionHarness(SmtpMode mode, Config.Limits limits, boolean tlsAvailable, MessageHooks hooks) throws IOException {
         SmtpContext context = new SmtpContext(mode, "mx.example.test", "example.test", limits, directory,
                 FakePlain.mechanisms(directory), queue,
-                tlsAvailable ? Optional.of(TestTls.upgrader()) : Optional.empty(), clock, sleeps::add, fullMailboxes::contains);
+                tlsAvailable ? Optional.of(TestTls.upgrader()) : Optional.empty(), clock, sleeps::add, fullMailboxes::contains, hooks);
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
             Socket accepted = server.accept();

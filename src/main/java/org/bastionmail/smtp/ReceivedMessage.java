@@ -1,0 +1,40 @@
+package org.bastionmail.smtp;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+import org.bastionmail.mail.MailAddress;
+import org.bastionmail.queue.Envelope;
+
+/**
+ * A complete message as the hooks see it, before it is accepted.
+ *
+ * @param client the peer's address
+ * @param helo what it said in EHLO/HELO
+ * @param sender MAIL FROM; empty for {@code <>}
+ * @param recipients the accepted recipients
+ * @param account the authenticated account, empty for mail from other servers
+ * @param tls the TLS protocol and cipher, if the session was encrypted
+ * @param content the message as it will be stored (Received line included), readable as often as needed
+ */
+public record ReceivedMessage(
+        InetAddress client,
+        String helo,
+        Optional<MailAddress> sender,
+        List<Envelope.Recipient> recipients,
+        Optional<String> account,
+        Optional<String> tls,
+        Content content) {
+
+    public ReceivedMessage {
+        recipients = List.copyOf(recipients);
+    }
+
+    /** Opens the stored message text from its start. */
+    @FunctionalInterface
+    public interface Content {
+        InputStream open() throws IOException;
+    }
+}
