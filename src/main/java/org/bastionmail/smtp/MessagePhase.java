@@ -7,6 +7,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.bastionmail.io.CarrierOffload;
+import org.bastionmail.mail.AddressList;
+import org.bastionmail.mail.HeaderSection;
 import org.bastionmail.mail.MailAddress;
 import org.bastionmail.queue.Envelope;
 import org.bastionmail.queue.IncomingMessage;

@@ -1,4 +1,4 @@
-package org.bastionmail.smtp;
+package org.bastionmail.mail;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -9,11 +9,11 @@ import java.util.Locale;
  * The fields of a message's header section (RFC 5322 2.2), unfolded. Lenient where the content does not
  * matter to us: a line without a colon is skipped.
  */
-record HeaderSection(List<Field> fields) {
+public record HeaderSection(List<Field> fields) {
 
-    record Field(String name, String value) {}
+    public record Field(String name, String value) {}
 
-    static HeaderSection parse(byte[] section) {
+    public static HeaderSection parse(byte[] section) {
         // Lines were already checked to end in CRLF; non-ASCII is taken as UTF-8 (RFC 6532).
         String text = new String(section, StandardCharsets.UTF_8);
         List<Field> fields = new ArrayList<>();
@@ -45,12 +45,13 @@ record HeaderSection(List<Field> fields) {
         fields.add(new Field(name, raw.substring(colon + 1)));
     }
 
-    List<String> values(String name) {
+    /** The unfolded values of every field called {@code name} (case-insensitive), in order. */
+    public List<String> values(String name) {
         String wanted = name.toLowerCase(Locale.ROOT);
         return fields.stream().filter(f -> f.name().toLowerCase(Locale.ROOT).equals(wanted)).map(Field::value).toList();
     }
 
-    boolean has(String name) {
+    public boolean has(String name) {
         return !values(name).isEmpty();
     }
 }

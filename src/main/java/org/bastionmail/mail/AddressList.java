@@ -1,15 +1,14 @@
-package org.bastionmail.smtp;
+package org.bastionmail.mail;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.bastionmail.mail.MailAddress;
 
 /**
  * Extracts the mailboxes of an RFC 5322 3.4 address-list (a From: field): display names, comments,
  * quoted strings, angle addresses and groups. Display names and comments are skipped, not decoded.
  */
-final class AddressList {
+public final class AddressList {
     private static final int MAX_TOKENS = 10_000;
     private static final String SPECIALS = "()<>[]:;@\\,.\"";
 
@@ -24,7 +23,7 @@ final class AddressList {
     private AddressList() {}
 
     /** The mailboxes in {@code value}, or empty when it is not a valid address list. */
-    static Optional<List<MailAddress>> parse(String value) {
+    public static Optional<List<MailAddress>> parse(String value) {
         Optional<List<Token>> tokens = tokenize(value);
         if (tokens.isEmpty()) {
             return Optional.empty();
