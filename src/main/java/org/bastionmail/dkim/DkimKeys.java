@@ -76,6 +76,38 @@ public final class DkimKeys {
         return key;
     }
 
+    /**
+     * Every key stored for {@code domain}, ordered by selector and with Ed25519 before RSA, so that a
+     * domain with both gets both signatures (RFC 8463 5 suggests signing with both during the transition).
+     * An invalid domain name, or one without a key folder, has none.
+     */
+    public static java.util.List<DkimSigningKey> all(Path dataDir, String domain) throws IOException {
+        Path folder;
+        try {
+            folder = keyFile(dataDir, domain, "x", DkimAlgorithm.RSA_SHA256).getParent();
+        } catch (IllegalArgumentException notADomain) {
+            return java.util.List.of();
+        }
+        if (!Files.isDirectory(folder)) {
+            return java.util.List.of();
+        }
+        java.util.List<DkimSigningKey> keys = new java.util.ArrayList<>();
+        try (var files = Files.list(folder)) {
+            for (Path file : files.sorted().toList()) {
+                String name = file.getFileName().toString();
+                for (DkimAlgorithm algorithm : DkimAlgorithm.values()) {
+                    String suffix = "." + algorithm.keyType() + ".pem";
+                    if (name.endsWith(suffix) && name.length() > suffix.length()) {
+                        keys.add(read(file, domain, name.substring(0, name.length() - suffix.length()), algorithm));
+                    }
+                }
+            }
+        }
+        keys.sort(java.util.Comparator.comparing(DkimSigningKey::selector)
+                .thenComparing(k -> k.algorithm() == DkimAlgorithm.ED25519_SHA256 ? 0 : 1));
+        return keys;
+    }
+
     /** Loads the stored key for this domain, selector and algorithm. */
     public static DkimSigningKey load(Path dataDir, String domain, String selector, DkimAlgorithm algorithm)
             throws IOException {
