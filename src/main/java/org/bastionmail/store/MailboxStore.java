@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -80,6 +82,60 @@ public interface MailboxStore extends AutoCloseable {
      */
     DeliveryOutcome deliver(String account, String mailbox, String deliveryKey, byte[] prefix, Path source,
             Instant internalDate, long quotaBytes) throws IOException;
+
+    // For IMAP (RFC 9051, RFC 4315 UIDPLUS, RFC 6851 MOVE, RFC 7162 CONDSTORE/QRESYNC).
+
+    /** Where the store announces, after each commit, that a mailbox changed; shared by all its users. */
+    MailboxEvents events();
+
+    /**
+     * Stores {@code source} as a new message with these flags (RFC 9051 6.3.12 APPEND).
+     *
+     * @return {@link DeliveryOutcome.Stored} or {@link DeliveryOutcome.OverQuota}, never Duplicate
+     */
+    DeliveryOutcome append(String account, String mailbox, Path source, Set<Flag> flags, Set<String> keywords,
+            Instant internalDate, long quotaBytes) throws IOException;
+
+    /**
+     * Removes the messages with these UIDs (those that exist), remembers their UIDs with a new MODSEQ for
+     * VANISHED, gives the account their bytes back and deletes their files after the commit.
+     *
+     * @return the UIDs removed, ascending
+     */
+    List<Long> expunge(String account, String mailbox, Collection<Long> uids) throws IOException;
+
+    /**
+     * Changes the flags of the messages with these UIDs (RFC 9051 6.4.6). Messages whose flags change get
+     * one new MODSEQ; with {@code unchangedSince}, messages whose MODSEQ is higher are left alone and
+     * reported (RFC 7162 3.1.3).
+     */
+    FlagResult storeFlags(String account, String mailbox, Collection<Long> uids, FlagChange change,
+            OptionalLong unchangedSince) throws IOException;
+
+    /** Copies messages to another mailbox of the same account under new UIDs, flags kept (RFC 9051 6.4.7). */
+    CopyOutcome copy(String account, String from, Collection<Long> uids, String to, long quotaBytes)
+            throws IOException;
+
+    /** Moves messages to another mailbox in one transaction (RFC 6851); the sources are expunged. */
+    CopyOutcome.Copied move(String account, String from, Collection<Long> uids, String to) throws IOException;
+
+    /**
+     * Renames a mailbox and its children (RFC 9051 6.3.6). Renaming INBOX moves its messages to the new
+     * name and leaves an empty INBOX (with a new UIDVALIDITY) behind.
+     */
+    void renameMailbox(String account, String from, String to) throws IOException;
+
+    /** Deletes a mailbox and its messages (RFC 9051 6.3.5); INBOX and mailboxes with children are refused. */
+    void deleteMailbox(String account, String name) throws IOException;
+
+    /** Adds the mailbox to or removes it from the subscription list (RFC 9051 6.3.7, 6.3.8). */
+    void setSubscribed(String account, String name, boolean subscribed) throws IOException;
+
+    /** What changed in the mailbox after {@code modSeq}; empty for an unknown mailbox. */
+    Optional<Changes> changesSince(String account, String mailbox, long modSeq) throws IOException;
+
+    /** The STATUS numbers of a mailbox; empty for an unknown one. */
+    Optional<MailboxCounts> counts(String account, String mailbox) throws IOException;
 
     @Override
     void close() throws IOException;

@@ -16,7 +16,9 @@ final class Schema {
     private Schema() {}
 
     /** Migration i brings the schema from version i to version i + 1. */
-    private static final List<List<String>> MIGRATIONS = List.of(List.of(
+    private static final List<List<String>> MIGRATIONS = List.of(
+            // 1: accounts, mailboxes, messages and delivery keys.
+            List.of(
             """
             CREATE TABLE sequences (
                 name VARCHAR(64) PRIMARY KEY,
@@ -50,7 +52,22 @@ final class Schema {
             CREATE TABLE deliveries (
                 delivery_key VARCHAR(512) PRIMARY KEY,
                 mailbox_id BIGINT NOT NULL REFERENCES mailboxes (id),
-                uid BIGINT NOT NULL)"""));
+                uid BIGINT NOT NULL)"""),
+            // 2: IMAP. Expunged UIDs are kept with the MODSEQ of their removal for QRESYNC's VANISHED
+            // (RFC 7162 3.2.10), and flag changes are found by MODSEQ.
+            List.of(
+                    """
+                    CREATE TABLE expunged (
+                        mailbox_id BIGINT NOT NULL,
+                        uid BIGINT NOT NULL,
+                        modseq BIGINT NOT NULL,
+                        PRIMARY KEY (mailbox_id, uid))""",
+                    // UIDVALIDITY must never repeat for a name, even after a DELETE (RFC 9051 2.3.1.1):
+                    // the highest value handed out is kept here, not recomputed from the live mailboxes.
+                    "INSERT INTO sequences (name, next_value)"
+                            + " SELECT 'uid_validity', COALESCE(MAX(uid_validity), 0) + 1 FROM mailboxes",
+                    "CREATE INDEX messages_modseq ON messages (mailbox_id, modseq)",
+                    "CREATE INDEX expunged_modseq ON expunged (mailbox_id, modseq)"));
 
     static int latestVersion() {
         return MIGRATIONS.size();

@@ -14,6 +14,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -285,5 +286,197 @@ public interface MailboxStoreContract {
                 .isEqualTo(new DeliveryOutcome.Duplicate(uid));
         long next = uid(reopened.deliver(ALICE, "INBOX", "Q10/alice", file, Instant.now(), NO_LIMIT));
         assertThat(next).isGreaterThan(uid);
+    }
+
+    // ---- IMAP operations ----
+
+    private long append(String mailbox, String text, Set<Flag> flags) throws IOException {
+        return uid(store().append(ALICE, mailbox, message(text), flags, Set.of(), Instant.parse("2026-01-02T03:04:05Z"),
+                NO_LIMIT));
+    }
+
+    @Test
+    default void appendKeepsFlagsAndInternalDateAndNotifies() throws IOException {
+        store().ensureAccount(ALICE);
+        Mailbox inbox = store().mailbox(ALICE, "INBOX").orElseThrow();
+        List<Long> events = new ArrayList<>();
+        try (MailboxEvents.Watch watch = store().events().watch(inbox.id(), () -> events.add(1L))) {
+            long uid = uid(store().append(ALICE, "INBOX", message("a\r\n"), EnumSet.of(Flag.SEEN), Set.of("$Work"),
+                    Instant.parse("2026-01-02T03:04:05Z"), NO_LIMIT));
+            StoredMessage m = store().messages(ALICE, "INBOX").getFirst();
+            assertThat(m.uid()).isEqualTo(uid);
+            assertThat(m.flags()).containsExactly(Flag.SEEN);
+            assertThat(m.keywords()).containsExactly("$Work");
+            assertThat(m.internalDate()).isEqualTo(Instant.parse("2026-01-02T03:04:05Z"));
+            store().deliver(ALICE, "INBOX", "k1", message("b\r\n"), Instant.now(), NO_LIMIT);
+        }
+        assertThat(events).hasSize(2);
+        store().deliver(ALICE, "INBOX", "k2", message("c\r\n"), Instant.now(), NO_LIMIT);
+        assertThat(events).hasSize(2); // the watch was closed
+        assertThat(store().append(ALICE, "INBOX", message("big\r\n"), Set.of(), Set.of(), Instant.now(), 3))
+                .isInstanceOf(DeliveryOutcome.OverQuota.class);
+    }
+
+    @Test
+    default void expungeRemovesMessagesBytesAndFilesAndRemembersVanishedUids() throws IOException {
+        store().ensureAccount(ALICE);
+        long a = append("INBOX", "aaaa\r\n", Set.of());
+        long b = append("INBOX", "bb\r\n", Set.of(Flag.DELETED));
+        long c = append("INBOX", "c\r\n", Set.of());
+        long before = store().mailbox(ALICE, "INBOX").orElseThrow().highestModSeq();
+        assertThat(store().usedBytes(ALICE)).isEqualTo(6 + 4 + 3);
+
+        assertThat(store().expunge(ALICE, "INBOX", List.of(c, b, 999L))).containsExactly(b, c);
+        assertThat(store().messages(ALICE, "INBOX")).extracting(StoredMessage::uid).containsExactly(a);
+        assertThat(store().usedBytes(ALICE)).isEqualTo(6);
+        assertThat(store().openContent(ALICE, "INBOX", b)).isEmpty();
+        Changes changes = store().changesSince(ALICE, "INBOX", before).orElseThrow();
+        assertThat(changes.vanished()).containsExactly(b, c);
+        assertThat(changes.changed()).isEmpty();
+        assertThat(changes.highestModSeq()).isGreaterThan(before);
+        assertThat(store().expunge(ALICE, "INBOX", List.of(b))).isEmpty();
+        assertThat(store().expunge(ALICE, "Nope", List.of(a))).isEmpty();
+    }
+
+    @Test
+    default void storeFlagsAddsRemovesReplacesAndHonoursUnchangedSince() throws IOException {
+        store().ensureAccount(ALICE);
+        long a = append("INBOX", "a\r\n", Set.of(Flag.SEEN));
+        long b = append("INBOX", "b\r\n", Set.of());
+        long modSeq = store().mailbox(ALICE, "INBOX").orElseThrow().highestModSeq();
+
+        FlagResult added = store().storeFlags(ALICE, "INBOX", List.of(a, b),
+                new FlagChange(FlagChange.Mode.ADD, Set.of(Flag.SEEN), Set.of("$Junk")), OptionalLong.empty());
+        assertThat(added.changed()).extracting(StoredMessage::uid).containsExactly(a, b);
+        assertThat(added.changed()).allSatisfy(m -> {
+            assertThat(m.flags()).containsExactly(Flag.SEEN);
+            assertThat(m.keywords()).containsExactly("$Junk");
+            assertThat(m.modSeq()).isGreaterThan(modSeq);
+        });
+        FlagResult again = store().storeFlags(ALICE, "INBOX", List.of(a),
+                new FlagChange(FlagChange.Mode.ADD, Set.of(Flag.SEEN), Set.of("$junk")), OptionalLong.empty());
+        assertThat(again.changed()).isEmpty();
+        assertThat(again.unchanged()).extracting(StoredMessage::uid).containsExactly(a);
+
+        FlagResult removed = store().storeFlags(ALICE, "INBOX", List.of(b),
+                new FlagChange(FlagChange.Mode.REMOVE, Set.of(Flag.SEEN), Set.of("$JUNK")), OptionalLong.empty());
+        assertThat(removed.changed().getFirst().flags()).isEmpty();
+        assertThat(removed.changed().getFirst().keywords()).isEmpty();
+
+        FlagResult conditional = store().storeFlags(ALICE, "INBOX", List.of(a, b),
+                new FlagChange(FlagChange.Mode.REPLACE, Set.of(Flag.FLAGGED), Set.of()),
+                OptionalLong.of(added.changed().getFirst().modSeq()));
+        assertThat(conditional.changed()).extracting(StoredMessage::uid).containsExactly(a);
+        assertThat(conditional.modified()).containsExactly(b);
+        assertThat(store().messages(ALICE, "INBOX").getFirst().flags()).containsExactly(Flag.FLAGGED);
+
+        Changes changes = store().changesSince(ALICE, "INBOX", removed.changed().getFirst().modSeq()).orElseThrow();
+        assertThat(changes.changed()).extracting(StoredMessage::uid).containsExactly(a);
+    }
+
+    @Test
+    default void copyAndMoveGiveNewUidsAndKeepFlags() throws IOException {
+        store().ensureAccount(ALICE);
+        long a = append("INBOX", "first\r\n", Set.of(Flag.FLAGGED));
+        long b = append("INBOX", "second\r\n", Set.of());
+        append("Archive", "already\r\n", Set.of());
+
+        CopyOutcome.Copied copied = (CopyOutcome.Copied) store().copy(ALICE, "INBOX", List.of(b, a, 77L), "Archive",
+                NO_LIMIT);
+        assertThat(copied.sourceUids()).containsExactly(a, b);
+        assertThat(copied.targetUids()).containsExactly(2L, 3L);
+        assertThat(copied.uidValidity()).isEqualTo(store().mailbox(ALICE, "Archive").orElseThrow().uidValidity());
+        assertThat(store().messages(ALICE, "Archive").get(1).flags()).containsExactly(Flag.FLAGGED);
+        assertThat(store().usedBytes(ALICE)).isEqualTo(2 * (7 + 8) + 9);
+        try (InputStream in = store().openContent(ALICE, "Archive", 3).orElseThrow()) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("second\r\n");
+        }
+        assertThat(store().copy(ALICE, "INBOX", List.of(a), "Archive", store().usedBytes(ALICE) + 3))
+                .isInstanceOf(CopyOutcome.OverQuota.class);
+        assertThatThrownBy(() -> store().copy(ALICE, "INBOX", List.of(a), "Nope", NO_LIMIT))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        CopyOutcome.Copied moved = store().move(ALICE, "INBOX", List.of(a), "Trash");
+        assertThat(moved.targetUids()).containsExactly(1L);
+        assertThat(store().messages(ALICE, "INBOX")).extracting(StoredMessage::uid).containsExactly(b);
+        try (InputStream in = store().openContent(ALICE, "Trash", 1).orElseThrow()) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("first\r\n");
+        }
+        assertThat(store().usedBytes(ALICE)).isEqualTo(2 * (7 + 8) + 9);
+    }
+
+    @Test
+    default void renameMovesChildrenAndRenamingInboxLeavesANewEmptyOne() throws IOException {
+        store().ensureAccount(ALICE);
+        store().createMailbox(ALICE, "Work", Optional.empty());
+        store().createMailbox(ALICE, "Work/2025", Optional.empty());
+        store().createMailbox(ALICE, "Workshop", Optional.empty());
+        long validity = store().mailbox(ALICE, "Work").orElseThrow().uidValidity();
+        store().renameMailbox(ALICE, "Work", "Jobs");
+        assertThat(store().mailboxes(ALICE)).extracting(Mailbox::name)
+                .contains("Jobs", "Jobs/2025", "Workshop").doesNotContain("Work", "Work/2025");
+        assertThat(store().mailbox(ALICE, "Jobs").orElseThrow().uidValidity()).isEqualTo(validity);
+        assertThatThrownBy(() -> store().renameMailbox(ALICE, "Jobs", "Sent")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store().renameMailbox(ALICE, "Jobs", "Jobs/x")).isInstanceOf(IllegalArgumentException.class);
+
+        long uid = append("INBOX", "keep\r\n", Set.of());
+        long inboxValidity = store().mailbox(ALICE, "INBOX").orElseThrow().uidValidity();
+        store().renameMailbox(ALICE, "inbox", "Old");
+        assertThat(store().messages(ALICE, "Old")).extracting(StoredMessage::uid).containsExactly(uid);
+        Mailbox fresh = store().mailbox(ALICE, "INBOX").orElseThrow();
+        assertThat(store().messages(ALICE, "INBOX")).isEmpty();
+        assertThat(fresh.uidValidity()).isNotEqualTo(inboxValidity);
+    }
+
+    @Test
+    default void deleteRemovesMessagesButNotInboxOrParents() throws IOException {
+        store().ensureAccount(ALICE);
+        store().createMailbox(ALICE, "Old", Optional.empty());
+        store().createMailbox(ALICE, "Old/Sub", Optional.empty());
+        append("Old/Sub", "gone\r\n", Set.of());
+        long validity = store().mailbox(ALICE, "Old/Sub").orElseThrow().uidValidity();
+        assertThatThrownBy(() -> store().deleteMailbox(ALICE, "Old")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store().deleteMailbox(ALICE, "INBOX")).isInstanceOf(IllegalArgumentException.class);
+        store().deleteMailbox(ALICE, "Old/Sub");
+        assertThat(store().mailbox(ALICE, "Old/Sub")).isEmpty();
+        assertThat(store().usedBytes(ALICE)).isZero();
+        // RFC 9051 2.3.1.1: a new mailbox of the same name gets a new UIDVALIDITY.
+        assertThat(store().createMailbox(ALICE, "Old/Sub", Optional.empty()).uidValidity()).isNotEqualTo(validity);
+        store().deleteMailbox(ALICE, "Old/Sub");
+        store().deleteMailbox(ALICE, "Old");
+        assertThat(store().mailbox(ALICE, "Old")).isEmpty();
+    }
+
+    @Test
+    default void subscriptionsAndCounts() throws IOException {
+        store().ensureAccount(ALICE);
+        store().setSubscribed(ALICE, "Junk", false);
+        assertThat(store().mailbox(ALICE, "Junk").orElseThrow().subscribed()).isFalse();
+        store().setSubscribed(ALICE, "Junk", true);
+        assertThat(store().mailbox(ALICE, "Junk").orElseThrow().subscribed()).isTrue();
+        assertThatThrownBy(() -> store().setSubscribed(ALICE, "Nope", true)).isInstanceOf(IllegalArgumentException.class);
+
+        append("INBOX", "12345\r\n", Set.of(Flag.SEEN));
+        append("INBOX", "1\r\n", Set.of(Flag.DELETED));
+        append("INBOX", "1\r\n", Set.of(Flag.SEEN, Flag.DELETED));
+        assertThat(store().counts(ALICE, "INBOX")).contains(new MailboxCounts(3, 1, 2, 13));
+        assertThat(store().counts(ALICE, "Sent")).contains(new MailboxCounts(0, 0, 0, 0));
+        assertThat(store().counts(ALICE, "Nope")).isEmpty();
+        assertThat(store().counts("bob@example.test", "INBOX")).isEmpty();
+    }
+
+    @Test
+    default void anotherAccountsMailboxesAreOutOfReach() throws IOException {
+        store().ensureAccount(ALICE);
+        store().ensureAccount("bob@example.test");
+        long uid = append("INBOX", "secret\r\n", Set.of());
+        String bob = "bob@example.test";
+        assertThat(store().expunge(bob, "INBOX", List.of(uid))).isEmpty();
+        assertThat(store().storeFlags(bob, "INBOX", List.of(uid), new FlagChange(FlagChange.Mode.ADD,
+                Set.of(Flag.DELETED), Set.of()), OptionalLong.empty()).changed()).isEmpty();
+        assertThat(((CopyOutcome.Copied) store().copy(bob, "INBOX", List.of(uid), "Trash", NO_LIMIT)).targetUids())
+                .isEmpty();
+        assertThat(store().messages(ALICE, "INBOX")).hasSize(1);
+        assertThat(store().messages(ALICE, "INBOX").getFirst().flags()).isEmpty();
     }
 }
