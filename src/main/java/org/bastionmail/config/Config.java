@@ -26,7 +26,9 @@ public record Config(
         Listen listen,
         Tls tls,
         Limits limits,
-        Dns dns) {
+        Dns dns,
+        Policy policy,
+        Dmarc dmarc) {
 
     /** The listeners; an empty one is off. */
     public record Listen(
@@ -85,14 +87,72 @@ public record Config(
         }
     }
 
+    /**
+     * What the results of sender authentication do to an inbound message ({@code [policy]}); the
+     * authentication library maps this onto its own policy (mailauth.AuthPolicy).
+     *
+     * @param authservId the authserv-id of the Authentication-Results fields Bastion writes (RFC 8601 2.5), and
+     *     the one whose forged copies it removes; defaults to the host name
+     * @param honourDmarc whether the domain owner's DMARC policy (reject, quarantine) is applied
+     * @param spfFail what an SPF fail of the MAIL FROM identity does
+     * @param spfSoftfail what an SPF softfail does
+     * @param dkimFail what a message does whose DKIM signatures all failed (and none passed)
+     * @param dmarcReject what a DMARC failure under {@code p=reject} does
+     * @param dmarcQuarantine what a DMARC failure under {@code p=quarantine} does
+     * @param iprevFail what a client whose reverse DNS does not resolve back to it gets
+     */
+    public record Policy(
+            String authservId,
+            boolean honourDmarc,
+            Action spfFail,
+            Action spfSoftfail,
+            Action dkimFail,
+            Action dmarcReject,
+            Action dmarcQuarantine,
+            Action iprevFail) {
+
+        /** From mildest to strictest: deliver, deliver with a tag, deliver to Junk, refuse with 550. */
+        public enum Action { ACCEPT, TAG, JUNK, REJECT }
+
+        /**
+         * Safe defaults: SPF alone never rejects (DMARC decides, RFC 7489 10.1), a failing DKIM signature is
+         * like none (RFC 6376 6.3), the DMARC policy is honoured, reverse DNS is recorded only.
+         */
+        public static Policy defaults(String hostname) {
+            return new Policy(hostname, true, Action.TAG, Action.TAG, Action.ACCEPT, Action.REJECT, Action.JUNK,
+                    Action.ACCEPT);
+        }
+    }
+
+    /**
+     * DMARC settings ({@code [dmarc]}).
+     *
+     * @param publicSuffixList a Public Suffix List file to use instead of the copy shipped with Bastion
+     */
+    public record Dmarc(Optional<Path> publicSuffixList) {
+        public static Dmarc defaults() {
+            return new Dmarc(Optional.empty());
+        }
+    }
+
     /** This configuration with other listeners (tests bind to port 0). */
     public Config withListen(Listen newListen) {
-        return new Config(source, hostname, dataDir, domains, postmaster, newListen, tls, limits, dns);
+        return new Config(source, hostname, dataDir, domains, postmaster, newListen, tls, limits, dns, policy, dmarc);
     }
 
     /** This configuration with other limits. */
     public Config withLimits(Limits newLimits) {
-        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, newLimits, dns);
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, newLimits, dns, policy, dmarc);
+    }
+
+    /** This configuration with other DNS settings (tests point it at a loopback server). */
+    public Config withDns(Dns newDns) {
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, newDns, policy, dmarc);
+    }
+
+    /** This configuration with another authentication policy. */
+    public Config withPolicy(Policy newPolicy) {
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, newPolicy, dmarc);
     }
 
     /** The primary local domain: the first one configured. */
@@ -114,6 +174,8 @@ public record Config(
                         Optional.of(new InetSocketAddress("127.0.0.1", 4465))),
                 new Tls(Optional.empty(), Optional.empty()),
                 Limits.defaults(),
-                Dns.defaults());
+                Dns.defaults(),
+                Policy.defaults("mx.example.test"),
+                Dmarc.defaults());
     }
 }

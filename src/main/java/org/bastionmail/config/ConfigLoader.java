@@ -22,12 +22,15 @@ import org.bastionmail.mail.MailAddress;
  * the key and the reason, all at once, and the server does not start.
  */
 public final class ConfigLoader {
-    private static final Set<String> TOP_KEYS = Set.of("hostname", "data_dir", "domains", "postmaster", "listen", "tls", "limits", "dns");
+    private static final Set<String> TOP_KEYS = Set.of("hostname", "data_dir", "domains", "postmaster", "listen", "tls", "limits", "dns", "policy", "dmarc");
     private static final Set<String> LISTEN_KEYS = Set.of("smtp", "submission", "submissions");
     private static final Set<String> TLS_KEYS = Set.of("cert", "key");
     private static final Set<String> LIMIT_KEYS = Set.of("message_size", "recipients", "command_line", "line_length",
             "header_size", "errors", "idle_timeout", "session_timeout", "mailbox_quota");
     private static final Set<String> DNS_KEYS = Set.of("servers", "timeout", "trust_anchors", "dnssec");
+    private static final Set<String> POLICY_KEYS = Set.of("authserv_id", "dmarc", "spf_fail", "spf_softfail", "dkim_fail",
+            "dmarc_reject", "dmarc_quarantine", "iprev_fail");
+    private static final Set<String> DMARC_KEYS = Set.of("public_suffix_list");
 
     private final Path file;
     private final List<String> problems = new ArrayList<>();
@@ -96,11 +99,29 @@ public final class ConfigLoader {
                 string(dnsTable, "dns.trust_anchors").map(p -> base.resolve(p).normalize()),
                 bool(dnsTable, "dns.dnssec", dnsDefaults.dnssec()));
 
+        JsonNode policyTable = table(root, "policy");
+        unknownKeys(policyTable, "policy.", POLICY_KEYS);
+        Config.Policy p = Config.Policy.defaults(hostname);
+        Config.Policy policy = new Config.Policy(
+                string(policyTable, "policy.authserv_id").map(this::authservId).orElse(hostname),
+                bool(policyTable, "policy.dmarc", p.honourDmarc()),
+                action(policyTable, "policy.spf_fail", p.spfFail()),
+                action(policyTable, "policy.spf_softfail", p.spfSoftfail()),
+                action(policyTable, "policy.dkim_fail", p.dkimFail()),
+                action(policyTable, "policy.dmarc_reject", p.dmarcReject()),
+                action(policyTable, "policy.dmarc_quarantine", p.dmarcQuarantine()),
+                action(policyTable, "policy.iprev_fail", p.iprevFail()));
+
+        JsonNode dmarcTable = table(root, "dmarc");
+        unknownKeys(dmarcTable, "dmarc.", DMARC_KEYS);
+        Config.Dmarc dmarc = new Config.Dmarc(
+                string(dmarcTable, "dmarc.public_suffix_list").map(f -> base.resolve(f).normalize()));
+
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new Config(Optional.of(file), hostname, dataDir, domains, postmaster, listeners,
-                new Config.Tls(cert, key), parsedLimits, dns);
+                new Config.Tls(cert, key), parsedLimits, dns, policy, dmarc);
     }
 
     private void unknownKeys(JsonNode table, String prefix, Set<String> known) {
@@ -163,6 +184,28 @@ public final class ConfigLoader {
             return fallback;
         }
         return node.asBoolean();
+    }
+
+    private Config.Policy.Action action(JsonNode table, String dottedKey, Config.Policy.Action fallback) {
+        return string(table, dottedKey).map(text -> switch (text) {
+            case "accept" -> Config.Policy.Action.ACCEPT;
+            case "tag" -> Config.Policy.Action.TAG;
+            case "junk" -> Config.Policy.Action.JUNK;
+            case "reject" -> Config.Policy.Action.REJECT;
+            default -> {
+                problems.add(file + ": " + dottedKey + ": \"" + text + "\" is not one of accept, tag, junk, reject");
+                yield fallback;
+            }
+        }).orElse(fallback);
+    }
+
+    // RFC 8601 2.5: the authserv-id names the host or ADMD; it must be a token, as Bastion writes it bare
+    private String authservId(String id) {
+        if (!DomainNames.isValid(id) || !id.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            problems.add(file + ": policy.authserv_id: \"" + id + "\" is not a valid host or domain name");
+            return id;
+        }
+        return DomainNames.normalise(id);
     }
 
     private List<java.net.InetSocketAddress> servers(JsonNode node) {

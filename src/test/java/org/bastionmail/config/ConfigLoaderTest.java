@@ -181,4 +181,70 @@ class ConfigLoaderTest {
         Path file = write("[dns]\nservers = \"127.0.0.1:53\"\n");
         assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageContaining("dns.servers: must be a list");
     }
+
+    @Test
+    void readsThePolicyAndDmarcTables() throws Exception {
+        Path file = write("""
+                hostname = "mx.example.test"
+                [policy]
+                authserv_id = "Auth.Example.Test"
+                dmarc = false
+                spf_fail = "reject"
+                spf_softfail = "junk"
+                dkim_fail = "tag"
+                dmarc_reject = "junk"
+                dmarc_quarantine = "accept"
+                iprev_fail = "reject"
+                [dmarc]
+                public_suffix_list = "psl.dat"
+                """);
+        Config config = ConfigLoader.load(file);
+        assertThat(config.policy()).isEqualTo(new Config.Policy("auth.example.test", false, Config.Policy.Action.REJECT,
+                Config.Policy.Action.JUNK, Config.Policy.Action.TAG, Config.Policy.Action.JUNK,
+                Config.Policy.Action.ACCEPT, Config.Policy.Action.REJECT));
+        assertThat(config.dmarc().publicSuffixList()).contains(dir.resolve("psl.dat"));
+    }
+
+    @Test
+    void policyDefaultsAreSafeAndTheAuthservIdIsTheHostname() throws Exception {
+        Config config = ConfigLoader.load(write("hostname = \"mx.example.test\"\n"));
+        assertThat(config.policy()).isEqualTo(Config.Policy.defaults("mx.example.test"));
+        assertThat(config.policy().authservId()).isEqualTo("mx.example.test");
+        assertThat(config.policy().honourDmarc()).isTrue();
+        assertThat(config.policy().spfFail()).isEqualTo(Config.Policy.Action.TAG);
+        assertThat(config.policy().dkimFail()).isEqualTo(Config.Policy.Action.ACCEPT);
+        assertThat(config.policy().dmarcReject()).isEqualTo(Config.Policy.Action.REJECT);
+        assertThat(config.policy().dmarcQuarantine()).isEqualTo(Config.Policy.Action.JUNK);
+        assertThat(config.policy().iprevFail()).isEqualTo(Config.Policy.Action.ACCEPT);
+        assertThat(config.dmarc()).isEqualTo(Config.Dmarc.defaults());
+        assertThat(Config.localDefault(dir).policy()).isEqualTo(Config.Policy.defaults("mx.example.test"));
+    }
+
+    @Test
+    void reportsEveryPolicyProblem() throws Exception {
+        Path file = write("""
+                hostname = "mx.example.test"
+                [policy]
+                authserv_id = "mx example; spf=pass"
+                dmarc = "yes"
+                spf_fail = "REJECT"
+                dkim_fail = "drop"
+                iprev_fail = 1
+                quarantine = "junk"
+                [dmarc]
+                public_suffix_list = ""
+                refresh = true
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .anyMatch(p -> p.contains("policy.authserv_id:") && p.contains("not a valid"))
+                        .anyMatch(p -> p.contains("policy.dmarc: must be true or false"))
+                        .anyMatch(p -> p.contains("policy.spf_fail: \"REJECT\" is not one of accept, tag, junk, reject"))
+                        .anyMatch(p -> p.contains("policy.dkim_fail: \"drop\" is not one of"))
+                        .anyMatch(p -> p.contains("policy.iprev_fail: must be a non-empty string"))
+                        .anyMatch(p -> p.contains("policy.quarantine: unknown key"))
+                        .anyMatch(p -> p.contains("dmarc.public_suffix_list: must be a non-empty string"))
+                        .anyMatch(p -> p.contains("dmarc.refresh: unknown key"))
+                        .hasSize(8));
+    }
 }
