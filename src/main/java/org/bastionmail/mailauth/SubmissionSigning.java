@@ -10,9 +10,6 @@ import org.bastionmail.dkim.DkimKeys;
 import org.bastionmail.dkim.DkimSigner;
 import org.bastionmail.dkim.DkimSigningKey;
 import org.bastionmail.io.CarrierOffload;
-import org.bastionmail.mail.AddressList;
-import org.bastionmail.mail.HeaderSection;
-import org.bastionmail.mail.MailAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +31,7 @@ public final class SubmissionSigning {
 
     /** The DKIM-Signature fields to put in front of {@code message}, empty when its domain has no key. */
     public String sign(byte[] message) throws IOException {
-        Optional<String> domain = fromDomain(message);
+        Optional<String> domain = FromHeader.singleDomain(message);
         if (domain.isEmpty()) {
             return "";
         }
@@ -52,27 +49,5 @@ public final class SubmissionSigning {
     /** Reads the message and signs it. */
     public String sign(InputStream message) throws IOException {
         return sign(message.readAllBytes());
-    }
-
-    /** The domain of the single From: mailbox (RFC 6376 5.4: From must be signed, and DMARC aligns with it). */
-    static Optional<String> fromDomain(byte[] message) {
-        List<String> froms = HeaderSection.parse(headerSection(message)).values("From");
-        if (froms.size() != 1) {
-            return Optional.empty();
-        }
-        return AddressList.parse(froms.getFirst())
-                .filter(addresses -> addresses.size() == 1)
-                .map(addresses -> addresses.getFirst())
-                .map(MailAddress::domain);
-    }
-
-    /** The bytes up to the empty line that ends the header section (or all of them). */
-    static byte[] headerSection(byte[] message) {
-        for (int i = 0; i + 3 < message.length; i++) {
-            if (message[i] == '\r' && message[i + 1] == '\n' && message[i + 2] == '\r' && message[i + 3] == '\n') {
-                return java.util.Arrays.copyOf(message, i + 2);
-            }
-        }
-        return message;
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +15,17 @@ import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import org.bastionmail.config.Config;
 import org.bastionmail.delivery.LocalDelivery;
+import org.bastionmail.dkim.DkimVerifier;
+import org.bastionmail.dmarc.DmarcVerifier;
+import org.bastionmail.dmarc.PublicSuffixList;
+import org.bastionmail.dns.DnsResolver;
+import org.bastionmail.dns.DnsjavaResolver;
+import org.bastionmail.iprev.IprevVerifier;
+import org.bastionmail.mailauth.AuthPolicy;
+import org.bastionmail.mailauth.InboundChecks;
+import org.bastionmail.mailauth.MailAuthHooks;
+import org.bastionmail.mailauth.SubmissionSigning;
+import org.bastionmail.spf.SpfVerifier;
 import org.bastionmail.directory.Directory;
 import org.bastionmail.directory.SqliteDirectory;
 import org.bastionmail.io.PrivateDirectories;
@@ -46,8 +58,11 @@ public final class MailServer implements AutoCloseable {
     private final FileQueue queue;
     private final LocalDelivery delivery;
     private final List<Listener> listeners = new ArrayList<>();
+    private final MessageHooks hooks;
 
-    private MailServer(Config config, Directory directory, MailboxStore store, FileQueue queue, LocalDelivery delivery) {
+    private MailServer(Config config, Directory directory, MailboxStore store, FileQueue queue, LocalDelivery delivery,
+            MessageHooks hooks) {
+        this.hooks = hooks;
         this.config = config;
         this.directory = directory;
         this.store = store;
@@ -63,8 +78,9 @@ public final class MailServer implements AutoCloseable {
         Directory directory = SqliteDirectory.open(dataDir, config);
         MailboxStore store = SqliteMailboxStore.open(dataDir);
         FileQueue queue = FileQueue.open(dataDir);
+        MessageHooks hooks = mailAuthentication(config);
         LocalDelivery delivery = LocalDelivery.start(queue, store, directory, LocalDelivery.Options.defaults());
-        MailServer server = new MailServer(config, directory, store, queue, delivery);
+        MailServer server = new MailServer(config, directory, store, queue, delivery, hooks);
         try {
             AuthMechanisms auth = AuthMechanisms.of(SaslMechanisms.names(), name -> SaslMechanisms.create(name, directory));
             TlsUpgrade upgrade = new TlsUpgrade(tls);
@@ -86,6 +102,20 @@ public final class MailServer implements AutoCloseable {
         return server;
     }
 
+    /** SPF, DKIM, DMARC and reverse DNS for inbound mail, DKIM signing for submitted mail. */
+    private static MessageHooks mailAuthentication(Config config) throws IOException {
+        DnsResolver dns = DnsjavaResolver.create(config.dns());
+        Clock clock = Clock.systemUTC();
+        PublicSuffixList suffixes = config.dmarc().publicSuffixList().isPresent()
+                ? PublicSuffixList.load(config.dmarc().publicSuffixList().get())
+                : PublicSuffixList.bundled();
+        String authservId = config.policy().authservId();
+        InboundChecks inbound = new InboundChecks(new SpfVerifier(dns, clock, config.hostname()),
+                new DkimVerifier(dns, clock), new DmarcVerifier(dns, suffixes, new SecureRandom()),
+                new IprevVerifier(dns), AuthPolicy.of(config.policy()), authservId);
+        return new MailAuthHooks(authservId, inbound, new SubmissionSigning(config.dataDir(), clock));
+    }
+
     private static SSLContext tlsContext(Config config) throws IOException, GeneralSecurityException {
         if (config.tls().cert().isPresent() && config.tls().key().isPresent()) {
             return ServerCertificate.context(config.tls().cert().get(), config.tls().key().get());
@@ -99,7 +129,7 @@ public final class MailServer implements AutoCloseable {
         String postmasterDomain = config.primaryDomain().orElse(config.hostname());
         return new SmtpContext(mode, config.hostname(), postmasterDomain, config.limits(), directory, auth, queue,
                 starttls, Clock.systemUTC(), Sleeper.real(),
-                account -> store.usedBytes(account) >= directory.quota(account), MessageHooks.none());
+                account -> store.usedBytes(account) >= directory.quota(account), hooks);
     }
 
     private void listen(String name, InetSocketAddress address, SSLContext implicitTls, SmtpContext context) throws IOException {

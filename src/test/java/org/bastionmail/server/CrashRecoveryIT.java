@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.bastionmail.dns.testserver.TestDnsServer;
 import org.bastionmail.store.MailboxStore;
 import org.bastionmail.store.SqliteMailboxStore;
 import org.bastionmail.store.StoredMessage;
@@ -43,13 +44,22 @@ class CrashRecoveryIT {
     void everyAcknowledgedMessageSurvivesKillDashNineExactlyOnce() throws Exception {
         int port = freePort();
         Path config = dir.resolve("bastion.toml");
-        Files.writeString(config, """
-                hostname = "mx.example.test"
-                data_dir = "data"
-                domains = ["example.test"]
-                [listen]
-                smtp = "127.0.0.1:%d"
-                """.formatted(port));
+        try (TestDnsServer dns = RunningServer.startDns()) {
+            Files.writeString(config, """
+                    hostname = "mx.example.test"
+                    data_dir = "data"
+                    domains = ["example.test"]
+                    [listen]
+                    smtp = "127.0.0.1:%d"
+                    [dns]
+                    servers = ["%s"]
+                    dnssec = false
+                    """.formatted(port, dns.hostPort()));
+            crashAndRecover(config, port);
+        }
+    }
+
+    private void crashAndRecover(Path config, int port) throws Exception {
         assertThat(runCli(config, "secret\n", "user", "add", "crash@example.test", "--password-stdin")).isZero();
 
         Process server = startServer(config, port);

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import org.bastionmail.config.Config;
 import org.bastionmail.mail.MailAddress;
+import org.bastionmail.dns.testserver.TestDnsServer;
+import org.bastionmail.dns.testserver.TestZone;
 import org.bastionmail.store.StoredMessage;
 
 /**
@@ -19,24 +21,52 @@ import org.bastionmail.store.StoredMessage;
  * integration and interop tests.
  */
 public final class RunningServer implements AutoCloseable {
+    /** The zones every test server answers for: the .test TLD (empty) and loopback's reverse names. */
+    private static final String SOA = "@ SOA ns hostmaster 1 3600 600 86400 300\n@ NS ns\n";
+
     private final MailServer server;
     private final Config config;
+    private final TestDnsServer dns;
 
-    private RunningServer(MailServer server, Config config) {
+    private RunningServer(MailServer server, Config config, TestDnsServer dns) {
         this.server = server;
         this.config = config;
+        this.dns = dns;
     }
 
     public static RunningServer start(Path dataDir) throws Exception {
         return start(dataDir, Config.Limits.defaults());
     }
 
-    public static RunningServer start(Path dataDir, Config.Limits limits) throws Exception {
+    public static RunningServer start(Path dataDir, Config.Limits limits, TestZone... zones) throws Exception {
+        TestDnsServer dns = startDns(zones);
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
         Config config = Config.localDefault(dataDir)
                 .withListen(new Config.Listen(Optional.of(any), Optional.of(any), Optional.of(any)))
-                .withLimits(limits);
-        return new RunningServer(MailServer.start(config), config);
+                .withLimits(limits)
+                .withDns(loopbackDns(dns));
+        return new RunningServer(MailServer.start(config), config, dns);
+    }
+
+    /**
+     * A DNS server on loopback for the server under test, so that no test query leaves the machine: it
+     * knows the .test TLD (where every test domain lives), 127.in-addr.arpa, and the given zones.
+     */
+    public static TestDnsServer startDns(TestZone... zones) throws Exception {
+        TestDnsServer dns = TestDnsServer.start(TestZone.parse("test", SOA),
+                TestZone.parse("127.in-addr.arpa", SOA + "1.0.0 PTR localhost.\n"));
+        for (TestZone zone : zones) {
+            dns.addZone(zone);
+        }
+        return dns;
+    }
+
+    public static Config.Dns loopbackDns(TestDnsServer dns) {
+        return new Config.Dns(List.of(dns.address()), Duration.ofSeconds(2), Optional.empty(), false);
+    }
+
+    public TestDnsServer dns() {
+        return dns;
     }
 
     public MailServer server() {
@@ -73,6 +103,11 @@ public final class RunningServer implements AutoCloseable {
     @Override
     public void close() {
         server.shutdown(Duration.ofSeconds(2));
+        try {
+            dns.close();
+        } catch (IOException e) {
+            // the test is over
+        }
     }
 
     /** Reads an InputStream fully, for tests that read processes' output. */

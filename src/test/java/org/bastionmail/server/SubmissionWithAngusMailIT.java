@@ -118,7 +118,13 @@ class SubmissionWithAngusMailIT {
         Transport.send(message(session, "someone@elsewhere.test", "alice@example.test", token));
         assertThat(server.inbox("alice@example.test", Duration.ofSeconds(10)))
                 .filteredOn(m -> m.contains(token)).singleElement()
-                .satisfies(m -> assertThat(m).startsWith("Received: from client.example.test").contains("ESMTPS"));
+                .satisfies(m -> {
+                    // The verdicts come first, then our Received line, then the client's header.
+                    assertThat(m).startsWith("Authentication-Results: mx.example.test;");
+                    assertThat(m).contains("spf=none").contains("dkim=none").contains("Received-SPF: none");
+                    assertThat(m.indexOf("\r\nReceived: from client.example.test")).isPositive();
+                    assertThat(m).contains("ESMTPS");
+                });
     }
 
     @Test
