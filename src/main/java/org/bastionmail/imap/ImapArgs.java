@@ -64,6 +64,19 @@ final class ImapArgs {
         return atEnd() ? -1 : wire[pos] & 0xff;
     }
 
+    /** Whether the next bytes are {@code word}, compared case-insensitively (ASCII). */
+    boolean lookingAt(String word) {
+        if (wire.length - pos < word.length()) {
+            return false;
+        }
+        for (int i = 0; i < word.length(); i++) {
+            if (Character.toUpperCase((char) (wire[pos + i] & 0xff)) != Character.toUpperCase(word.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     boolean tryChar(char c) {
         if (peek() == c) {
             pos++;

@@ -49,6 +49,10 @@ final class Response {
         return out.size() == 0;
     }
 
+    String toText() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
     byte[] bytes() {
         return out.toByteArray();
     }
