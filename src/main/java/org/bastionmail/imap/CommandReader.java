@@ -51,8 +51,9 @@ final class CommandReader {
         long total = 0;
         while (true) {
             byte[] line = readLine();
-            if (line == null) {
-                throw new TooBig(tag, "Line too long", false);
+            if (lastLineTooLong) {
+                throw new TooBig(total == 0 ? tagOf(new String(line, StandardCharsets.ISO_8859_1)) : tag,
+                        "Line too long", false);
             }
             command.write(line);
             if (total == 0) {
@@ -86,7 +87,9 @@ final class CommandReader {
         }
     }
 
-    /** A line without CRLF, or null if it was longer than the limit (then consumed to its LF). */
+    private boolean lastLineTooLong;
+
+    /** A line without CRLF; if longer than the limit, its start (and it is consumed to its LF). */
     private byte[] readLine() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         boolean tooLong = false;
@@ -103,9 +106,7 @@ final class CommandReader {
             }
             previous = b;
         }
-        if (tooLong) {
-            return null;
-        }
+        lastLineTooLong = tooLong;
         byte[] bytes = line.toByteArray();
         if (previous == '\r') {
             return java.util.Arrays.copyOf(bytes, bytes.length - 1);
