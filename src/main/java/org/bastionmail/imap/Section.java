@@ -26,7 +26,7 @@ record Section(List<Integer> path, String specifier, List<String> fields) {
         List<String> fields = new ArrayList<>();
         while (args.peek() >= '0' && args.peek() <= '9') {
             long n = args.nzNumber32();
-            if (path.size() >= MimeEntity.MAX_DEPTH * 2) {
+            if (path.size() >= MimeEntity.MAX_DEPTH) {
                 throw new ImapArgs.Syntax("Section too deep");
             }
             path.add((int) Math.min(n, Integer.MAX_VALUE));
