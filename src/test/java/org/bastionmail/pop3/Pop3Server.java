@@ -124,7 +124,7 @@ final class Pop3Server implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         plain.close();
         implicit.close();
         store.close();
