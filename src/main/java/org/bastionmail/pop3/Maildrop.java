@@ -22,6 +22,10 @@ final class Maildrop {
         this.messages = List.copyOf(messages);
     }
 
+    long uidValidity() {
+        return uidValidity;
+    }
+
     int count() {
         return messages.size() - deleted.cardinality();
     }

@@ -435,6 +435,10 @@ public final class Pop3Session implements Runnable {
         }
         Optional<InputStream> content;
         try {
+            if (!sameInbox()) {
+                connection.err("[SYS/PERM] The mailbox was replaced by another client; log in again");
+                return;
+            }
             content = context.store().openContent(account.orElseThrow(), Mailbox.INBOX, m.get().uid());
         } catch (IOException e) {
             LOG.error("pop3 session {}: cannot read message {}", id, m.get().uid(), e);
@@ -491,6 +495,11 @@ public final class Pop3Session implements Runnable {
             throw new Pop3Connection.Closed();
         }
         try {
+            if (!sameInbox()) {
+                // UIDs of a new INBOX name other messages: deleting them would remove mail never marked.
+                connection.err("[SYS/PERM] The mailbox was replaced by another client; nothing deleted");
+                throw new Pop3Connection.Closed();
+            }
             List<Long> removed = context.store().expunge(account.orElseThrow(), Mailbox.INBOX, uids);
             LOG.info("pop3 session {}: removed {} of {} messages marked deleted", id, removed.size(), uids.size());
             connection.ok("Bye, " + removed.size() + " messages removed");
@@ -500,6 +509,15 @@ public final class Pop3Session implements Runnable {
             connection.err("[SYS/TEMP] Some deleted messages not removed");
         }
         throw new Pop3Connection.Closed();
+    }
+
+    /**
+     * Whether the INBOX still has the UIDVALIDITY of the snapshot. An IMAP RENAME of INBOX leaves a new,
+     * empty INBOX whose UIDs start again (RFC 9051 6.3.6), so the snapshot's UIDs would name other messages.
+     */
+    private boolean sameInbox() throws IOException {
+        return context.store().mailbox(account.orElseThrow(), Mailbox.INBOX)
+                .map(box -> box.uidValidity() == maildrop.uidValidity()).orElse(false);
     }
 
     private static Optional<String> utf8(byte[] bytes) {

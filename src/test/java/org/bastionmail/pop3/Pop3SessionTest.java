@@ -425,6 +425,22 @@ class Pop3SessionTest {
         assertThat(server.inboxUids(ALICE)).containsExactly(uid3);
     }
 
+    @Test
+    void inboxRenamedByImapMeanwhileDeletesNothingOfTheNewInbox() throws Exception {
+        try (Pop3Client c = Pop3Client.login(server, ALICE)) {
+            c.send("DELE 1").expectOk();
+            // IMAP RENAME INBOX moves the messages away and leaves a new INBOX; new mail there may reuse UIDs
+            server.store.renameMailbox(ALICE, Mailbox.INBOX, "Old");
+            long reused = server.deliver(ALICE, "Subject: new inbox\r\n\r\nnew\r\n");
+            assertThat(reused).isEqualTo(uid1); // the UID that DELE 1 marked now names this message
+            assertThat(c.command("RETR 1")).startsWith("-ERR");
+            assertThat(c.command("RETR 2")).startsWith("-ERR");
+            assertThat(c.command("QUIT")).startsWith("-ERR").contains("nothing deleted");
+            assertThat(server.inboxUids(ALICE)).containsExactly(reused);
+        }
+        assertThat(server.store.messages(ALICE, "Old")).hasSize(2);
+    }
+
     // Hostile and broken input
 
     @Test
