@@ -34,7 +34,18 @@ public record Config(
     public record Listen(
             Optional<InetSocketAddress> smtp,
             Optional<InetSocketAddress> submission,
-            Optional<InetSocketAddress> submissions) {}
+            Optional<InetSocketAddress> submissions,
+            Optional<InetSocketAddress> imap,
+            Optional<InetSocketAddress> imaps,
+            Optional<InetSocketAddress> pop3,
+            Optional<InetSocketAddress> pop3s) {
+
+        /** Every listener on {@code address} (tests bind all of them to port 0). */
+        public static Listen all(InetSocketAddress address) {
+            Optional<InetSocketAddress> a = Optional.of(address);
+            return new Listen(a, a, a, a, a, a, a);
+        }
+    }
 
     /** The server certificate; both empty means a self-signed one generated into the data dir. */
     public record Tls(Optional<Path> cert, Optional<Path> key) {}
@@ -171,7 +182,11 @@ public record Config(
                 new Listen(
                         Optional.of(new InetSocketAddress("127.0.0.1", 2525)),
                         Optional.of(new InetSocketAddress("127.0.0.1", 5587)),
-                        Optional.of(new InetSocketAddress("127.0.0.1", 4465))),
+                        Optional.of(new InetSocketAddress("127.0.0.1", 4465)),
+                        Optional.of(new InetSocketAddress("127.0.0.1", 1143)),
+                        Optional.of(new InetSocketAddress("127.0.0.1", 1993)),
+                        Optional.of(new InetSocketAddress("127.0.0.1", 1110)),
+                        Optional.of(new InetSocketAddress("127.0.0.1", 1995))),
                 new Tls(Optional.empty(), Optional.empty()),
                 Limits.defaults(),
                 Dns.defaults(),

@@ -23,7 +23,7 @@ import org.bastionmail.mail.MailAddress;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP_KEYS = Set.of("hostname", "data_dir", "domains", "postmaster", "listen", "tls", "limits", "dns", "policy", "dmarc");
-    private static final Set<String> LISTEN_KEYS = Set.of("smtp", "submission", "submissions");
+    private static final Set<String> LISTEN_KEYS = Set.of("smtp", "submission", "submissions", "imap", "imaps", "pop3", "pop3s");
     private static final Set<String> TLS_KEYS = Set.of("cert", "key");
     private static final Set<String> LIMIT_KEYS = Set.of("message_size", "recipients", "command_line", "line_length",
             "header_size", "errors", "idle_timeout", "session_timeout", "mailbox_quota");
@@ -66,7 +66,9 @@ public final class ConfigLoader {
         JsonNode listen = table(root, "listen");
         unknownKeys(listen, "listen.", LISTEN_KEYS);
         Config.Listen listeners = new Config.Listen(
-                socket(listen, "listen.smtp"), socket(listen, "listen.submission"), socket(listen, "listen.submissions"));
+                socket(listen, "listen.smtp"), socket(listen, "listen.submission"), socket(listen, "listen.submissions"),
+                socket(listen, "listen.imap"), socket(listen, "listen.imaps"), socket(listen, "listen.pop3"),
+                socket(listen, "listen.pop3s"));
 
         JsonNode tls = table(root, "tls");
         unknownKeys(tls, "tls.", TLS_KEYS);

@@ -20,6 +20,9 @@ import org.bastionmail.dmarc.DmarcVerifier;
 import org.bastionmail.dmarc.PublicSuffixList;
 import org.bastionmail.dns.DnsResolver;
 import org.bastionmail.dns.DnsjavaResolver;
+import org.bastionmail.imap.ImapContext;
+import org.bastionmail.imap.ImapLimits;
+import org.bastionmail.imap.ImapSession;
 import org.bastionmail.iprev.IprevVerifier;
 import org.bastionmail.mailauth.AuthPolicy;
 import org.bastionmail.mailauth.InboundChecks;
@@ -32,6 +35,9 @@ import org.bastionmail.io.PrivateDirectories;
 import org.bastionmail.net.Listener;
 import org.bastionmail.net.ServerCertificate;
 import org.bastionmail.net.TlsUpgrade;
+import org.bastionmail.pop3.MaildropLocks;
+import org.bastionmail.pop3.Pop3Context;
+import org.bastionmail.pop3.Pop3Session;
 import org.bastionmail.queue.FileQueue;
 import org.bastionmail.sasl.SaslMechanisms;
 import org.bastionmail.smtp.AuthMechanisms;
@@ -95,6 +101,7 @@ public final class MailServer implements AutoCloseable {
             if (listen.submissions().isPresent()) {
                 server.listen("submissions", listen.submissions().get(), tls, server.context(SmtpMode.SUBMISSIONS, auth, Optional.empty()));
             }
+            server.listenForAccess(listen, tls, upgrade);
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
@@ -133,7 +140,37 @@ public final class MailServer implements AutoCloseable {
     }
 
     private void listen(String name, InetSocketAddress address, SSLContext implicitTls, SmtpContext context) throws IOException {
-        Listener listener = Listener.start(name, address, implicitTls, socket -> new SmtpSession(socket, context).run());
+        listen(name, address, implicitTls, (Listener.Handler) socket -> new SmtpSession(socket, context).run());
+    }
+
+    /** IMAP (STARTTLS and implicit TLS) and POP3 (STLS and implicit TLS) for reading mail. */
+    private void listenForAccess(Config.Listen listen, SSLContext tls, TlsUpgrade upgrade) throws IOException {
+        Clock clock = Clock.systemUTC();
+        ImapLimits imapLimits = ImapLimits.defaults(config.limits());
+        ImapContext imap = new ImapContext(config.hostname(), directory, store, Optional.of(upgrade), false, imapLimits, clock);
+        ImapContext imaps = new ImapContext(config.hostname(), directory, store, Optional.empty(), true, imapLimits, clock);
+        if (listen.imap().isPresent()) {
+            listen("imap", listen.imap().get(), null, socket -> new ImapSession(socket, imap).run());
+        }
+        if (listen.imaps().isPresent()) {
+            listen("imaps", listen.imaps().get(), tls, socket -> new ImapSession(socket, imaps).run());
+        }
+        // One lock registry for both POP3 ports: RFC 1939 8 allows one session per maildrop.
+        MaildropLocks locks = new MaildropLocks();
+        Pop3Context pop3 = new Pop3Context(config.hostname(), directory, store, Optional.of(upgrade), false,
+                Pop3Context.Limits.defaults(), clock, Pop3Context.Pause.real(), locks);
+        Pop3Context pop3s = new Pop3Context(config.hostname(), directory, store, Optional.empty(), true,
+                Pop3Context.Limits.defaults(), clock, Pop3Context.Pause.real(), locks);
+        if (listen.pop3().isPresent()) {
+            listen("pop3", listen.pop3().get(), null, socket -> new Pop3Session(socket, pop3).run());
+        }
+        if (listen.pop3s().isPresent()) {
+            listen("pop3s", listen.pop3s().get(), tls, socket -> new Pop3Session(socket, pop3s).run());
+        }
+    }
+
+    private void listen(String name, InetSocketAddress address, SSLContext implicitTls, Listener.Handler handler) throws IOException {
+        Listener listener = Listener.start(name, address, implicitTls, handler);
         listeners.add(listener);
         LOG.info("{} listening on {}", name, listener.address());
     }

@@ -32,6 +32,8 @@ class ConfigLoaderTest {
                 [listen]
                 smtp = "127.0.0.1:2525"
                 submission = "[::1]:5587"
+                imaps = "127.0.0.1:993"
+                pop3 = "127.0.0.1:110"
                 [tls]
                 cert = "/etc/ssl/fullchain.pem"
                 key  = "/etc/ssl/key.pem"
@@ -48,6 +50,10 @@ class ConfigLoaderTest {
         assertThat(config.listen().smtp()).contains(new InetSocketAddress("127.0.0.1", 2525));
         assertThat(config.listen().submission()).contains(new InetSocketAddress("::1", 5587));
         assertThat(config.listen().submissions()).isEmpty();
+        assertThat(config.listen().imap()).isEmpty();
+        assertThat(config.listen().imaps()).contains(new InetSocketAddress("127.0.0.1", 993));
+        assertThat(config.listen().pop3()).contains(new InetSocketAddress("127.0.0.1", 110));
+        assertThat(config.listen().pop3s()).isEmpty();
         assertThat(config.tls().cert()).contains(Path.of("/etc/ssl/fullchain.pem"));
         assertThat(config.limits().messageSize()).isEqualTo(1_048_576);
         assertThat(config.limits().recipients()).isEqualTo(50);

@@ -45,10 +45,7 @@ final class ImapHarness implements AutoCloseable {
     }
 
     ImapHarness(Path dir, ImapLimits limits) throws Exception {
-        InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
-        Config config = new Config(Optional.empty(), "mx.example.test", dir, List.of("example.test"), Optional.empty(),
-                new Config.Listen(Optional.of(any), Optional.of(any), Optional.of(any)),
-                new Config.Tls(Optional.empty(), Optional.empty()), Config.Limits.defaults());
+        Config config = Config.localDefault(dir);
         directory = SqliteDirectory.open(dir, config);
         directory.addUser(MailAddress.parse(ALICE), PASSWORD.toCharArray());
         directory.addUser(MailAddress.parse(BOB), PASSWORD.toCharArray());
@@ -61,6 +58,7 @@ final class ImapHarness implements AutoCloseable {
                 Optional.of(new TlsUpgrade(serverTls)), false, limits, Clock.systemUTC());
         ImapContext tls = new ImapContext("mx.example.test", directory, store, Optional.empty(), true, limits,
                 Clock.systemUTC());
+        InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
         listener = Listener.start("imap", any, null, s -> new ImapSession(s, plain).run());
         implicit = Listener.start("imaps", any, serverTls, s -> new ImapSession(s, tls).run());
     }

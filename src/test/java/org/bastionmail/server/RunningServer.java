@@ -42,7 +42,7 @@ public final class RunningServer implements AutoCloseable {
         TestDnsServer dns = startDns(zones);
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
         Config config = Config.localDefault(dataDir)
-                .withListen(new Config.Listen(Optional.of(any), Optional.of(any), Optional.of(any)))
+                .withListen(Config.Listen.all(any))
                 .withLimits(limits)
                 .withDns(loopbackDns(dns));
         return new RunningServer(MailServer.start(config), config, dns);
