@@ -134,10 +134,15 @@ public final class DnsjavaResolver implements DnsResolver {
 
     private <T> Lookup<List<T>> lookup(String name, int type, Function<org.xbill.DNS.Record, T> convert) {
         Optional<Name> absolute = absoluteName(name);
-        if (absolute.isEmpty()) {
+        if (absolute.isEmpty() || isInvalidTld(absolute.get())) {
             return new Lookup.NoSuchName<>(DnssecStatus.INDETERMINATE);
         }
         return lookup(absolute.get(), type, convert);
+    }
+
+    /** RFC 6761 6.4: resolvers should answer every name under "invalid." negatively, at once. */
+    private static boolean isInvalidTld(Name name) {
+        return name.labels() >= 2 && name.getLabelString(name.labels() - 2).equalsIgnoreCase("invalid");
     }
 
     private <T> Lookup<List<T>> lookup(Name name, int type, Function<org.xbill.DNS.Record, T> convert) {

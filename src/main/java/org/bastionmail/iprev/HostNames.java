@@ -15,7 +15,7 @@ final class HostNames {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < text.length() && out.length() < MAX_SHOWN; i++) {
             char c = text.charAt(i);
-            out.append(c >= 0x21 && c < 0x7f ? c : '?');
+            out.append(c >= 0x20 && c < 0x7f ? c : '?');
         }
         return out.length() < text.length() ? out + "..." : out.toString();
     }

@@ -196,12 +196,15 @@ class DnsjavaResolverTest {
         assertThat(resolver.a("a..example.test")).isInstanceOf(Lookup.NoSuchName.class);
         assertThat(resolver.a("x".repeat(64) + ".example.test")).isInstanceOf(Lookup.NoSuchName.class);
         assertThat(resolver.a("")).isInstanceOf(Lookup.NoSuchName.class);
+        // RFC 6761 6.4: "invalid." never exists
+        assertThat(resolver.txt("_dmarc.sender.invalid")).isInstanceOf(Lookup.NoSuchName.class);
+        assertThat(resolver.mx("INVALID.")).isInstanceOf(Lookup.NoSuchName.class);
         assertThat(server.queries()).isZero();
     }
 
     @Test
     void serverOutsideItsZonesRefusesAndTheLookupFails() {
-        assertThat(resolver.a("elsewhere.invalid")).isInstanceOf(Lookup.Failed.class);
+        assertThat(resolver.a("elsewhere.example")).isInstanceOf(Lookup.Failed.class);
     }
 
     @Test
