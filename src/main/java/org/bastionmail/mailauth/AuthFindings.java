@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.bastionmail.dkim.DkimResult;
 import org.bastionmail.dmarc.DmarcResult;
+import org.bastionmail.iprev.HeloResult;
 import org.bastionmail.iprev.IprevResult;
 import org.bastionmail.spf.SpfResult;
 
@@ -19,9 +20,18 @@ import org.bastionmail.spf.SpfResult;
  *     usable From address (then {@code dmarc} is empty too)
  * @param dmarc the DMARC evaluation, when one was made
  * @param iprev the reverse DNS check of the client, when one was made
+ * @param heloName whether the HELO name resolves to the client, when it was checked (recorded, not enforced)
  */
 public record AuthFindings(SpfResult mailFrom, Optional<SpfResult> helo, List<DkimResult> dkim,
-        Optional<String> fromDomain, Optional<DmarcResult> dmarc, Optional<IprevResult> iprev) {
+        Optional<String> fromDomain, Optional<DmarcResult> dmarc, Optional<IprevResult> iprev,
+        Optional<HeloResult> heloName) {
+
+    /** Findings without a HELO name check. */
+    public AuthFindings(SpfResult mailFrom, Optional<SpfResult> helo, List<DkimResult> dkim,
+            Optional<String> fromDomain, Optional<DmarcResult> dmarc, Optional<IprevResult> iprev) {
+        this(mailFrom, helo, dkim, fromDomain, dmarc, iprev, Optional.empty());
+    }
+
     public AuthFindings {
         Objects.requireNonNull(mailFrom, "mailFrom");
         Objects.requireNonNull(helo, "helo");
@@ -29,6 +39,7 @@ public record AuthFindings(SpfResult mailFrom, Optional<SpfResult> helo, List<Dk
         Objects.requireNonNull(fromDomain, "fromDomain");
         Objects.requireNonNull(dmarc, "dmarc");
         Objects.requireNonNull(iprev, "iprev");
+        Objects.requireNonNull(heloName, "heloName");
         if (dmarc.isPresent() && fromDomain.isEmpty()) {
             throw new IllegalArgumentException("a DMARC result needs the From domain it was evaluated for");
         }

@@ -47,7 +47,13 @@ public final class AuthenticationResults {
         Objects.requireNonNull(findings, "findings");
         List<List<String>> results = new ArrayList<>();
         results.add(spf(findings.mailFrom(), "smtp.mailfrom", ResultSyntax.address(findings.mailFrom().sender())));
-        findings.helo().ifPresent(h -> results.add(spf(h, "smtp.helo", ResultSyntax.value(h.helo()))));
+        findings.helo().ifPresent(h -> {
+            List<String> words = spf(h, "smtp.helo", ResultSyntax.value(h.helo()));
+            // No method registers a HELO name check; it is recorded as a comment on the HELO identity.
+            findings.heloName().ifPresent(n -> words.addAll(
+                    ResultSyntax.comment("HELO name " + n.verdict().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + n.reason())));
+            results.add(words);
+        });
         findings.dkim().forEach(d -> results.add(dkim(d)));
         findings.dmarc().ifPresent(d -> results.add(dmarc(d, findings.fromDomain().orElseThrow())));
         findings.iprev().ifPresent(i -> results.add(iprev(i)));

@@ -10,6 +10,8 @@ import org.bastionmail.dkim.DkimVerifier;
 import org.bastionmail.dmarc.DmarcInput;
 import org.bastionmail.dmarc.DmarcResult;
 import org.bastionmail.dmarc.DmarcVerifier;
+import org.bastionmail.iprev.HeloCheck;
+import org.bastionmail.iprev.HeloResult;
 import org.bastionmail.iprev.IprevResult;
 import org.bastionmail.iprev.IprevVerifier;
 import org.bastionmail.mail.MailAddress;
@@ -35,11 +37,13 @@ public final class InboundChecks {
     private final DkimVerifier dkim;
     private final DmarcVerifier dmarc;
     private final IprevVerifier iprev;
+    private final HeloCheck heloCheck;
     private final AuthPolicy policy;
     private final String authservId;
 
     public InboundChecks(SpfVerifier spf, DkimVerifier dkim, DmarcVerifier dmarc, IprevVerifier iprev,
-            AuthPolicy policy, String authservId) {
+            HeloCheck heloCheck, AuthPolicy policy, String authservId) {
+        this.heloCheck = heloCheck;
         this.spf = spf;
         this.dkim = dkim;
         this.dmarc = dmarc;
@@ -62,8 +66,9 @@ public final class InboundChecks {
                         signatures.stream().filter(r -> r.verdict() == DkimVerdict.PASS && !r.testing())
                                 .map(DkimResult::domain).toList())));
         IprevResult reverse = iprev.check(client);
+        HeloResult heloName = heloCheck.check(helo, client);
         AuthFindings findings = new AuthFindings(spfMailFrom, Optional.of(spfHelo), signatures, fromDomain,
-                dmarcResult, Optional.of(reverse));
+                dmarcResult, Optional.of(reverse), Optional.of(heloName));
         Decision decision = policy.decide(findings);
 
         List<String> fields = new ArrayList<>();
@@ -72,9 +77,10 @@ public final class InboundChecks {
         if (decision instanceof Decision.Accept accept && !accept.tags().isEmpty()) {
             fields.add(TAG_FIELD + ": " + String.join(", ", accept.tags()) + "\r\n");
         }
-        LOG.info("checks for {} from {}: spf={} dkim={} dmarc={} iprev={} -> {}", mailFrom.isEmpty() ? "<>" : mailFrom,
+        LOG.info("checks for {} from {}: spf={} dkim={} dmarc={} iprev={} helo={} -> {}", mailFrom.isEmpty() ? "<>" : mailFrom,
                 client.getHostAddress(), spfMailFrom.verdict(), signatures.stream().map(r -> r.verdict().keyword()).toList(),
-                dmarcResult.map(r -> r.verdict().keyword()).orElse("none"), reverse.verdict().keyword(), decision);
+                dmarcResult.map(r -> r.verdict().keyword()).orElse("none"), reverse.verdict().keyword(),
+                heloName.verdict(), decision);
         return new Outcome(decision, findings, String.join("", fields));
     }
 }

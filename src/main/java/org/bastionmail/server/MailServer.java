@@ -23,6 +23,7 @@ import org.bastionmail.dns.DnsjavaResolver;
 import org.bastionmail.imap.ImapContext;
 import org.bastionmail.imap.ImapLimits;
 import org.bastionmail.imap.ImapSession;
+import org.bastionmail.iprev.HeloCheck;
 import org.bastionmail.iprev.IprevVerifier;
 import org.bastionmail.mailauth.AuthPolicy;
 import org.bastionmail.mailauth.InboundChecks;
@@ -119,7 +120,7 @@ public final class MailServer implements AutoCloseable {
         String authservId = config.policy().authservId();
         InboundChecks inbound = new InboundChecks(new SpfVerifier(dns, clock, config.hostname()),
                 new DkimVerifier(dns, clock), new DmarcVerifier(dns, suffixes, new SecureRandom()),
-                new IprevVerifier(dns), AuthPolicy.of(config.policy()), authservId);
+                new IprevVerifier(dns), new HeloCheck(dns), AuthPolicy.of(config.policy()), authservId);
         return new MailAuthHooks(authservId, inbound, new SubmissionSigning(config.dataDir(), clock));
     }
 

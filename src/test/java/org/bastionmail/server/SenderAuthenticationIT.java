@@ -105,6 +105,8 @@ class SenderAuthenticationIT {
         assertThat(mailbox("INBOX")).filteredOn(m -> m.contains(token)).singleElement().satisfies(m -> {
             assertThat(m).startsWith("Authentication-Results: mx.example.test;");
             assertThat(m).contains("spf=pass smtp.mailfrom=news@genuine.org").contains("dmarc=pass");
+            // the HELO name sender.example.test does not exist: recorded, not enforced
+            assertThat(m).contains("smtp.helo=sender.example.test").contains("HELO name no address");
             assertThat(m).doesNotContain("forged.example");
         });
     }
