@@ -1,12 +1,19 @@
 package org.bastionmail.mailauth;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.bastionmail.dkim.DkimResult;
 import org.bastionmail.dkim.DkimVerdict;
 import org.bastionmail.dkim.DkimVerifier;
+import org.bastionmail.dmarc.AggregateRecord;
+import org.bastionmail.dmarc.AggregateReportLog;
 import org.bastionmail.dmarc.DmarcInput;
 import org.bastionmail.dmarc.DmarcResult;
 import org.bastionmail.dmarc.DmarcVerifier;
@@ -40,9 +47,13 @@ public final class InboundChecks {
     private final HeloCheck heloCheck;
     private final AuthPolicy policy;
     private final String authservId;
+    private final AggregateReportLog reportLog;
+    private final Clock clock;
 
     public InboundChecks(SpfVerifier spf, DkimVerifier dkim, DmarcVerifier dmarc, IprevVerifier iprev,
-            HeloCheck heloCheck, AuthPolicy policy, String authservId) {
+            HeloCheck heloCheck, AuthPolicy policy, String authservId, AggregateReportLog reportLog, Clock clock) {
+        this.reportLog = reportLog;
+        this.clock = clock;
         this.heloCheck = heloCheck;
         this.spf = spf;
         this.dkim = dkim;
@@ -70,6 +81,7 @@ public final class InboundChecks {
         AuthFindings findings = new AuthFindings(spfMailFrom, Optional.of(spfHelo), signatures, fromDomain,
                 dmarcResult, Optional.of(reverse), Optional.of(heloName));
         Decision decision = policy.decide(findings);
+        dmarcResult.ifPresent(result -> recordForReports(client, fromDomain.orElseThrow(), sender, spfMailFrom, spfHelo, signatures, result));
 
         List<String> fields = new ArrayList<>();
         fields.add(AuthenticationResults.field(authservId, findings));
@@ -82,5 +94,25 @@ public final class InboundChecks {
                 dmarcResult.map(r -> r.verdict().keyword()).orElse("none"), reverse.verdict().keyword(),
                 heloName.verdict(), decision);
         return new Outcome(decision, findings, String.join("", fields));
+    }
+
+    /** RFC 7489 7.2: what the aggregate report of the policy domain will say about this message. */
+    private void recordForReports(InetAddress client, String fromDomain, Optional<MailAddress> sender,
+            SpfResult mailFrom, SpfResult helo,
+            List<DkimResult> signatures, DmarcResult result) {
+        List<AggregateRecord.DkimAuth> dkim = signatures.stream().filter(r -> r.verdict() != DkimVerdict.NONE)
+                .map(r -> new AggregateRecord.DkimAuth(r.domain(), r.selector(), r.verdict().keyword())).toList();
+        List<AggregateRecord.SpfAuth> spfAuth = List.of(
+                new AggregateRecord.SpfAuth(mailFrom.domain(), "mfrom", mailFrom.verdict().label()),
+                new AggregateRecord.SpfAuth(helo.domain(), "helo", helo.verdict().label()));
+        Instant now = clock.instant();
+        AggregateRecord.of(now.toString(), client.getHostAddress(), fromDomain, sender.map(MailAddress::domain).orElse(""),
+                result, dkim, spfAuth).ifPresent(record -> {
+                    try {
+                        reportLog.append(LocalDate.ofInstant(now, ZoneOffset.UTC), record);
+                    } catch (IOException e) {
+                        LOG.warn("cannot record DMARC report data: {}", e.toString());
+                    }
+                });
     }
 }

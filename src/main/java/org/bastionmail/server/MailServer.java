@@ -16,6 +16,7 @@ import javax.net.ssl.SSLContext;
 import org.bastionmail.config.Config;
 import org.bastionmail.delivery.LocalDelivery;
 import org.bastionmail.dkim.DkimVerifier;
+import org.bastionmail.dmarc.AggregateReportLog;
 import org.bastionmail.dmarc.DmarcVerifier;
 import org.bastionmail.dmarc.PublicSuffixList;
 import org.bastionmail.dns.DnsResolver;
@@ -120,7 +121,8 @@ public final class MailServer implements AutoCloseable {
         String authservId = config.policy().authservId();
         InboundChecks inbound = new InboundChecks(new SpfVerifier(dns, clock, config.hostname()),
                 new DkimVerifier(dns, clock), new DmarcVerifier(dns, suffixes, new SecureRandom()),
-                new IprevVerifier(dns), new HeloCheck(dns), AuthPolicy.of(config.policy()), authservId);
+                new IprevVerifier(dns), new HeloCheck(dns), AuthPolicy.of(config.policy()), authservId,
+                AggregateReportLog.open(config.dataDir()), clock);
         return new MailAuthHooks(authservId, inbound, new SubmissionSigning(config.dataDir(), clock));
     }
 

@@ -127,6 +127,24 @@ class SenderAuthenticationIT {
     }
 
     @Test
+    void dmarcEvaluationsAreRecordedForAggregateReports() throws Exception {
+        String token = UUID.randomUUID().toString();
+        send("security@bank.org", message("security@bank.org", token));
+        List<org.bastionmail.dmarc.AggregateRecord> records = org.bastionmail.dmarc.AggregateReportLog.open(dataDir)
+                .read(java.time.LocalDate.now(java.time.ZoneOffset.UTC));
+        assertThat(records).anySatisfy(r -> {
+            assertThat(r.headerFrom()).isEqualTo("bank.org");
+            assertThat(r.envelopeFrom()).isEqualTo("bank.org");
+            assertThat(r.sourceIp()).isEqualTo("127.0.0.1");
+            assertThat(r.disposition()).isEqualTo("reject");
+            assertThat(r.spfAligned()).isFalse();
+            assertThat(r.published().p()).isEqualTo("reject");
+            assertThat(r.published().rua()).containsExactly("mailto:dmarc@bank.org");
+            assertThat(r.spf()).anySatisfy(s -> assertThat(s.result()).isEqualTo("fail"));
+        });
+    }
+
+    @Test
     void quarantineGoesToJunk() throws Exception {
         String token = UUID.randomUUID().toString();
         assertThat(send("offers@shop.org", message("offers@shop.org", token))).startsWith("250 ");
