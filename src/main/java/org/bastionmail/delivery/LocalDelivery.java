@@ -150,7 +150,7 @@ public final class LocalDelivery implements AutoCloseable {
             }
             List<RecipientState> states = delivery.run(entry.get(), queue.contentFile(id), options.clock().instant());
             if (!states.equals(entry.get().recipients())) {
-                queue.update(id, states).ifPresent(this::scheduleRetry);
+                queue.applyChanges(id, entry.get().recipients(), states).ifPresent(this::scheduleRetry);
             }
         } catch (IOException | RuntimeException e) {
             // What was stored stays stored; the retry repeats it as a no-op.

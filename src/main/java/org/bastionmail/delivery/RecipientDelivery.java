@@ -29,7 +29,8 @@ final class RecipientDelivery {
             .filter(m -> m.specialUse().equals(Optional.of(SpecialUse.JUNK)))
             .findFirst().orElseThrow().name();
     private static final Logger LOG = LoggerFactory.getLogger(RecipientDelivery.class);
-    static final String OUTBOUND_NOT_AVAILABLE = "4.4.0 outbound delivery not yet available";
+    /** The hand-over note: from here on the recipient belongs to {@link RemoteDelivery}. */
+    static final String QUEUED_FOR_REMOTE = "4.4.0 queued for remote delivery";
     /** A cap on what forwarding may add to one message, so that alias loops end. */
     static final int MAX_RECIPIENTS = 1000;
 
@@ -75,7 +76,11 @@ final class RecipientDelivery {
             return retryOrFail(state, "3.0", "directory unavailable", now);
         }
         return switch (resolution) {
-            case Directory.Resolution.NotLocal _ -> state.deferred(OUTBOUND_NOT_AVAILABLE, Optional.empty());
+            // A pending remote recipient is handed over to remote delivery, which owns it from then on.
+            case Directory.Resolution.NotLocal _ -> state.status() == RecipientState.Status.PENDING
+                    ? new RecipientState(state.recipient(), RecipientState.Status.DEFERRED, Optional.of(QUEUED_FOR_REMOTE),
+                            state.attempts(), Optional.empty(), state.forwardedFrom())
+                    : state;
             // RFC 5321 6.1: accepted, but the user was removed since; a DSN will say so.
             case Directory.Resolution.UnknownUser _ -> state.failed("5.1.1 no such user here");
             case Directory.Resolution.Deliver deliver -> deliver(entry, content, state, deliver, all, now);

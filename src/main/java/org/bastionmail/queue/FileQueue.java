@@ -227,6 +227,47 @@ public final class FileQueue implements MessageQueue {
         });
     }
 
+    /**
+     * Records what one delivery engine changed, without undoing what another changed meanwhile: each
+     * recipient that differs between {@code before} (the engine's snapshot) and {@code after} takes its new
+     * state only if it is still as in the snapshot; recipients {@code after} appends (forwarding) are
+     * added. Local and remote delivery own different recipients, so their changes never meet.
+     *
+     * @return the entry as now stored, empty if it was removed (or was not there)
+     */
+    public Optional<QueueEntry> applyChanges(String id, List<RecipientState> before, List<RecipientState> after)
+            throws IOException {
+        checkWritable();
+        if (!QueueId.isValid(id)) {
+            throw new IllegalArgumentException("not a queue id: " + id);
+        }
+        return CarrierOffload.call(() -> {
+            stateLock.lock();
+            try {
+                Optional<QueueEntry> current = read(id);
+                if (current.isEmpty()) {
+                    return Optional.empty();
+                }
+                List<RecipientState> merged = new ArrayList<>(current.get().recipients());
+                for (int i = 0; i < after.size(); i++) {
+                    if (i >= before.size()) {
+                        merged.add(after.get(i));
+                    } else if (i < merged.size() && !after.get(i).equals(before.get(i)) && merged.get(i).equals(before.get(i))) {
+                        merged.set(i, after.get(i));
+                    }
+                }
+                if (merged.stream().noneMatch(r -> r.status().open())) {
+                    remove(id);
+                    return Optional.empty();
+                }
+                DurableFiles.writeAtomically(stateFile(id), QueueJson.write(merged));
+                return read(id);
+            } finally {
+                stateLock.unlock();
+            }
+        });
+    }
+
     private void remove(String id) throws IOException {
         Files.deleteIfExists(envelopeFile(id));
         DurableFiles.syncDirectory(envelopes);

@@ -189,7 +189,8 @@ class LocalDeliveryTest {
 
         RecipientState far = state(id, "far@remote.example");
         assertThat(far.status()).isEqualTo(Status.DEFERRED);
-        assertThat(far.reason()).contains(RecipientDelivery.OUTBOUND_NOT_AVAILABLE);
+        assertThat(far.reason()).contains(RecipientDelivery.QUEUED_FOR_REMOTE);
+        assertThat(far.attempts()).as("handing over is not an attempt").isZero();
         assertThat(far.nextAttempt()).isEmpty();
         assertThat(state(id, BOB).status()).isEqualTo(Status.DELIVERED);
 
