@@ -22,6 +22,7 @@ import org.bastionmail.directory.Directory;
 import org.bastionmail.mail.MailAddress;
 import org.bastionmail.queue.FileQueue;
 import org.bastionmail.queue.QueueEntry;
+import org.bastionmail.queue.QueueRequests;
 import org.bastionmail.queue.RecipientState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,12 +80,48 @@ public final class RemoteDelivery implements AutoCloseable {
         this.connections = new Semaphore(options.maxConnections());
     }
 
-    /** Starts scanning the queue every {@link Options#scanInterval()}, and once right away. */
-    public static RemoteDelivery start(FileQueue queue, Directory directory, OutboundTransport transport, Options options) {
+    /**
+     * Starts scanning the queue every {@link Options#scanInterval()}, and once right away, and carries out
+     * the administrator's requests ({@code bastion queue retry|delete|flush}) every second.
+     */
+    public static RemoteDelivery start(FileQueue queue, Directory directory, OutboundTransport transport, Options options,
+            QueueRequests requests) {
         RemoteDelivery remote = new RemoteDelivery(queue, directory, transport, options);
         long every = Math.max(1, options.scanInterval().toMillis());
         remote.timer.scheduleWithFixedDelay(remote::scanQuietly, 0, every, TimeUnit.MILLISECONDS);
+        remote.timer.scheduleWithFixedDelay(() -> remote.applyQuietly(requests), 1, 1, TimeUnit.SECONDS);
         return remote;
+    }
+
+    private void applyQuietly(QueueRequests requests) {
+        try {
+            apply(requests.take());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("queue requests could not be carried out", e);
+        }
+    }
+
+    /** Carries out administrator requests. */
+    public void apply(List<QueueRequests.Request> requests) throws IOException {
+        boolean scan = false;
+        for (QueueRequests.Request request : requests) {
+            Instant now = options.clock().instant();
+            switch (request) {
+                case QueueRequests.Request.Retry r -> {
+                    LOG.info("queue {}: retry requested, {} recipient(s) due now", r.id(), queue.makeDue(Optional.of(r.id()), now));
+                    scan = true;
+                }
+                case QueueRequests.Request.Flush f -> {
+                    LOG.info("queue flush requested: {} recipient(s) due now", queue.makeDue(Optional.empty(), now));
+                    scan = true;
+                }
+                case QueueRequests.Request.Delete d ->
+                        LOG.info("queue {}: {}", d.id(), queue.delete(d.id()) ? "deleted on request" : "not in the queue");
+            }
+        }
+        if (scan) {
+            scan();
+        }
     }
 
     private void scanQuietly() {

@@ -268,6 +268,52 @@ public final class FileQueue implements MessageQueue {
         });
     }
 
+    /** Removes a message from the queue for good (the administrator's {@code bastion queue delete}). */
+    public boolean delete(String id) throws IOException {
+        checkWritable();
+        if (!QueueId.isValid(id)) {
+            throw new IllegalArgumentException("not a queue id: " + id);
+        }
+        return CarrierOffload.call(() -> {
+            stateLock.lock();
+            try {
+                if (!Files.exists(envelopeFile(id))) {
+                    return false;
+                }
+                remove(id);
+                return true;
+            } finally {
+                stateLock.unlock();
+            }
+        });
+    }
+
+    /**
+     * Makes the open remote recipients of entry {@code id} (all entries when empty) due now, so that the
+     * next scan of remote delivery tries them ({@code bastion queue retry / flush}).
+     *
+     * @return how many recipients were made due
+     */
+    public int makeDue(Optional<String> id, Instant now) throws IOException {
+        int count = 0;
+        for (QueueEntry entry : id.isPresent() ? entry(id.get()).stream().toList() : entries()) {
+            List<RecipientState> before = entry.recipients();
+            List<RecipientState> after = new ArrayList<>(before);
+            for (int i = 0; i < after.size(); i++) {
+                RecipientState r = after.get(i);
+                if (r.status() == RecipientState.Status.DEFERRED && r.nextAttempt().isPresent() && r.nextAttempt().get().isAfter(now)) {
+                    after.set(i, new RecipientState(r.recipient(), r.status(), r.reason(), r.attempts(), Optional.of(now),
+                            r.forwardedFrom()));
+                    count++;
+                }
+            }
+            if (!after.equals(before)) {
+                applyChanges(entry.id(), before, after);
+            }
+        }
+        return count;
+    }
+
     private void remove(String id) throws IOException {
         Files.deleteIfExists(envelopeFile(id));
         DurableFiles.syncDirectory(envelopes);

@@ -19,6 +19,7 @@ import org.bastionmail.mail.MailAddress;
 import org.bastionmail.queue.Envelope;
 import org.bastionmail.queue.FileQueue;
 import org.bastionmail.queue.IncomingMessage;
+import org.bastionmail.queue.QueueRequests;
 import org.bastionmail.queue.RecipientState;
 import org.bastionmail.queue.RecipientState.Status;
 import org.bastionmail.store.MailboxStore;
@@ -74,7 +75,7 @@ class RemoteDeliveryTest {
         queue = FileQueue.open(dataDir);
         local = LocalDelivery.start(queue, store, directory, new LocalDelivery.Options(2, RetrySchedule.defaults(), clock));
         remote = RemoteDelivery.start(queue, directory, transport, new RemoteDelivery.Options(4, 1, Duration.ofMinutes(5),
-                Duration.ofHours(4), Duration.ofDays(5), Duration.ofHours(1), clock, finished::add));
+                Duration.ofHours(4), Duration.ofDays(5), Duration.ofHours(1), clock, finished::add), new QueueRequests(dataDir));
     }
 
     @AfterEach
@@ -172,11 +173,33 @@ class RemoteDeliveryTest {
         remote.close();
         queue = FileQueue.open(dataDir);
         remote = RemoteDelivery.start(queue, directory, transport, new RemoteDelivery.Options(4, 1, Duration.ofMinutes(5),
-                Duration.ofHours(4), Duration.ofDays(5), Duration.ofHours(1), clock, finished::add));
+                Duration.ofHours(4), Duration.ofDays(5), Duration.ofHours(1), clock, finished::add), new QueueRequests(dataDir));
         scan();
         assertThat(transport.calls).hasSize(1);
         assertThat(state(id, "temp@far.example").attempts()).isEqualTo(1);
         assertThat(Files.exists(queue.contentFile(id))).isTrue();
+    }
+
+    @Test
+    void administratorRequestsRetryAndDelete() throws Exception {
+        String id = send("temp@far.example");
+        String other = send("temp2@far.example");
+        scan();
+        assertThat(transport.calls).hasSize(1);
+        QueueRequests requests = new QueueRequests(dataDir);
+        requests.submit(new QueueRequests.Request.Retry(id));
+        remote.apply(requests.take());
+        remote.awaitIdle(Duration.ofSeconds(10));
+        assertThat(transport.calls).hasSize(2);
+        assertThat(transport.calls.get(1)).contains(id).doesNotContain(other);
+        assertThat(state(id, "temp@far.example").attempts()).isEqualTo(2);
+
+        requests.submit(new QueueRequests.Request.Delete(other));
+        requests.submit(new QueueRequests.Request.Flush());
+        remote.apply(requests.take());
+        remote.awaitIdle(Duration.ofSeconds(10));
+        assertThat(queue.entry(other)).isEmpty();
+        assertThat(requests.take()).isEmpty();
     }
 
     @Test
