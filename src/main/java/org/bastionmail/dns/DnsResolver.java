@@ -25,6 +25,15 @@ public interface DnsResolver {
     /** PTR names of an address (the in-addr.arpa / ip6.arpa name is built by the implementation). */
     Lookup<List<String>> ptr(InetAddress address);
 
+    /**
+     * TLSA records (RFC 6698 2) at {@code name}, e.g. {@code _25._tcp.mx.example.com} (RFC 7672 2.2). DANE
+     * only uses a {@link DnssecStatus#SECURE} answer; the default answers "not supported" for resolvers
+     * (and test fakes) without TLSA support, which DANE callers treat as a failed lookup.
+     */
+    default Lookup<List<TlsaRecord>> tlsa(String name) {
+        return new Lookup.Failed<>("TLSA lookups not supported", DnssecStatus.INDETERMINATE);
+    }
+
     /** One MX record: preference and exchange host name (without trailing dot). */
     record MxRecord(int preference, String exchange) {}
 }

@@ -28,6 +28,7 @@ import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.ReverseMap;
+import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -125,6 +126,15 @@ public final class DnsjavaResolver implements DnsResolver {
     @Override
     public Lookup<List<MxRecord>> mx(String name) {
         return lookup(name, Type.MX, r -> new MxRecord(((MXRecord) r).getPriority(), text(((MXRecord) r).getTarget())));
+    }
+
+    @Override
+    public Lookup<List<TlsaRecord>> tlsa(String name) {
+        return lookup(name, Type.TLSA, r -> {
+            TLSARecord tlsa = (TLSARecord) r;
+            return new TlsaRecord(tlsa.getCertificateUsage(), tlsa.getSelector(), tlsa.getMatchingType(),
+                    tlsa.getCertificateAssociationData());
+        });
     }
 
     @Override
