@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code bastion} command. */
 @Command(name = "bastion", mixinStandardHelpOptions = true, version = "bastion 0.1",
         description = "A secure mail server.",
-        subcommands = {ServeCommand.class, UserCommand.class, DomainCommand.class, AliasCommand.class,
+        subcommands = {ServeCommand.class, UserCommand.class, DomainCommand.class, AliasCommand.class, QueueCommand.class,
                 SpfCommand.class, DkimCommand.class})
 public final class Main {
     public static void main(String[] args) {

@@ -88,6 +88,32 @@ class CliTest {
     }
 
     @Test
+    void queueListShowAndRequests() throws Exception {
+        assertThat(run("", "queue", "list", "--config", config.toString())).isZero();
+        assertThat(out()).contains("0 message(s) in the queue");
+        org.bastionmail.queue.FileQueue queue = org.bastionmail.queue.FileQueue.open(dir.resolve("data"));
+        String id;
+        try (org.bastionmail.queue.IncomingMessage message = queue.newMessage()) {
+            message.content().write("Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.UTF_8));
+            id = message.commit(new org.bastionmail.queue.Envelope(java.util.Optional.of(
+                    org.bastionmail.mail.MailAddress.parse("alice@example.test")),
+                    java.util.List.of(org.bastionmail.queue.Envelope.Recipient.of(org.bastionmail.mail.MailAddress.parse("far@remote.example"))),
+                    org.bastionmail.queue.Envelope.BodyType.SEVEN_BIT, false, java.util.Optional.empty(), java.util.Optional.empty(),
+                    false, "127.0.0.1", "client.example.test", java.util.Optional.of("alice@example.test"), java.time.Instant.now()));
+        }
+        assertThat(run("", "queue", "list", "--config", config.toString())).isZero();
+        assertThat(out()).contains(id).contains("from alice@example.test").contains("1 recipient(s) waiting");
+        assertThat(run("", "queue", "show", id, "--config", config.toString())).isZero();
+        assertThat(out()).contains("far@remote.example  pending");
+        assertThat(run("", "queue", "retry", id, "--config", config.toString())).isZero();
+        assertThat(run("", "queue", "flush", "--config", config.toString())).isZero();
+        assertThat(new org.bastionmail.queue.QueueRequests(dir.resolve("data")).take()).containsExactlyInAnyOrder(
+                new org.bastionmail.queue.QueueRequests.Request.Retry(id), new org.bastionmail.queue.QueueRequests.Request.Flush());
+        assertThat(run("", "queue", "show", "00000000000000zz", "--config", config.toString())).isEqualTo(1);
+        assertThat(run("", "queue", "delete", "../../etc/passwd", "--config", config.toString())).isEqualTo(1);
+    }
+
+    @Test
     void aBadConfigurationIsReportedWithFileAndKey() throws Exception {
         Files.writeString(config, "hostname = \"mx.example.test\"\nbogus = 1\n");
         assertThat(run("", "user", "list", "--config", config.toString())).isEqualTo(1);
