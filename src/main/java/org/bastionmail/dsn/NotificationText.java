@@ -17,8 +17,8 @@ final class NotificationText {
         line(out, "");
         switch (kind) {
             case FAILURE -> {
-                line(out, "Your message could not be delivered to one or more recipients.");
-                line(out, "The mail system has given up on them; they will not receive it.");
+                line(out, "Your message could not be delivered to one or more of its recipients.");
+                line(out, "Those reported as failed below will not receive it: the mail system gave up.");
             }
             case DELAY -> {
                 line(out, "Your message has not yet reached one or more recipients.");
@@ -43,7 +43,7 @@ final class NotificationText {
         Attempt attempt = outcome.attempt();
         String status = StatusFields.action(outcome);
         line(out, "<" + FieldText.utf8(outcome.recipient().address().toString()) + ">: " + status + " ("
-                + attempt.status().substring(2) + ")");
+                + StatusFields.status(outcome) + ")");
         String detail = FieldText.cap(FieldText.utf8(attempt.detail()), MAX_DETAIL);
         if (!detail.isEmpty()) {
             line(out, "    " + detail);

@@ -42,11 +42,13 @@ final class StatusFields {
                 .ifPresent(v -> FieldText.field(out, "Original-Recipient", v));
         FieldText.field(out, "Final-Recipient", address(outcome.recipient().address()));
         FieldText.field(out, "Action", action(outcome));
-        FieldText.field(out, "Status", attempt.statusWithClass(statusClass(outcome)));
+        FieldText.field(out, "Status", status(outcome));
         attempt.remoteMta().map(StatusFields::host).filter(h -> !h.isEmpty())
                 .ifPresent(h -> FieldText.field(out, "Remote-MTA", "dns; " + h));
-        // RFC 3464 2.3.6: the reply as the remote server gave it, here on one (folded) line, ASCII only.
-        Optional<String> diagnostic = attempt.smtpReply().map(r -> "smtp; " + FieldText.cap(FieldText.ascii(r), MAX_DIAGNOSTIC))
+        // RFC 3464 2.3.6: the reply as the remote server gave it, on one folded line; ASCII unless the
+        // report is global (RFC 6533 3 lets its text be UTF-8).
+        Optional<String> diagnostic = attempt.smtpReply()
+                .map(r -> "smtp; " + FieldText.cap(global ? FieldText.utf8(r) : FieldText.ascii(r), MAX_DIAGNOSTIC))
                 .or(() -> Optional.of(FieldText.ascii(attempt.detail())).filter(d -> !d.isEmpty())
                         .map(d -> "X-Bastion; " + FieldText.cap(d, MAX_DIAGNOSTIC)));
         diagnostic.ifPresent(d -> FieldText.field(out, "Diagnostic-Code", d));
@@ -68,7 +70,12 @@ final class StatusFields {
         };
     }
 
-    /** RFC 3464 2.3.4: the status class agrees with the action. */
+    /** RFC 3464 2.3.4: the status, its class agreeing with the action. */
+    static String status(RecipientOutcome outcome) {
+        return outcome.attempt().statusWithClass(statusClass(outcome));
+    }
+
+
     private static char statusClass(RecipientOutcome outcome) {
         return switch (outcome) {
             case RecipientOutcome.Failed _ -> '5';
