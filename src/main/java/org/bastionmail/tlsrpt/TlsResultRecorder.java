@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Counts TLS session results per policy domain and UTC day (RFC 8460 4.1: reports cover 24-hour UTC
  * periods), kept under {@code DATA/tlsrpt/DAY/DOMAIN.json} so a restart loses no counts. Every update
- * is written through; the scheduler reads finished days, sends them, and discards them.
+ * is written through (renamed into place, not fsync'd); the scheduler reads finished days, sends them, and discards them.
  */
 public final class TlsResultRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(TlsResultRecorder.class);
@@ -190,7 +190,12 @@ public final class TlsResultRecorder {
             CarrierOffload.call(() -> {
                 PrivateDirectories.create(dir);
                 DurableFiles.createDirectories(d.file.getParent());
-                DurableFiles.writeAtomically(d.file, bytes);
+                // Rename for atomicity but no fsync: a session count lost to a power cut is not worth a disk
+                // flush per delivery, and a torn file cannot happen.
+                Path temp = d.file.resolveSibling(d.file.getFileName() + ".tmp");
+                Files.write(temp, bytes);
+                Files.move(temp, d.file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 return null;
             });
         } catch (IOException e) {
