@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * destination domain (one connection carries all recipients of a domain, several messages per
  * connection), limits concurrency per destination and in total, and turns every outcome into queue
  * state: delivered, failed, or deferred with exponential backoff until the give-up time (RFC 5321
- * 4.5.4.1). Recipients that end failed or delivered are reported to {@link Options#onFinished} (DSNs).
+ * 4.5.4.1). Recipients that end failed or delivered, and those delayed past the warning time, are
+ * reported to {@link Options#onReport} (DSNs).
  */
 public final class RemoteDelivery implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteDelivery.class);
@@ -43,20 +44,29 @@ public final class RemoteDelivery implements AutoCloseable {
      * @param firstRetry the first backoff; each further one doubles, up to {@code maxRetry}
      * @param maxRetry the longest backoff
      * @param giveUpAfter how long after arrival a message is bounced (RFC 5321 4.5.4.1: 4-5 days)
+     * @param delayWarningAfter how long after arrival the sender is told once that delivery is delayed
      * @param scanInterval how often the queue is looked at for due recipients
      * @param clock the clock of retries
-     * @param onFinished told about every recipient that reached a final state, and about delays
+     * @param onReport told about recipients that reached a final state or were first delayed past the warning
      */
     public record Options(int maxConnections, int perDestination, Duration firstRetry, Duration maxRetry,
-            Duration giveUpAfter, Duration scanInterval, Clock clock, Consumer<Finished> onFinished) {
-        public static Options defaults(Consumer<Finished> onFinished) {
-            return new Options(20, 2, Duration.ofMinutes(5), Duration.ofHours(4), Duration.ofDays(5),
-                    Duration.ofSeconds(30), Clock.systemUTC(), onFinished);
+            Duration giveUpAfter, Duration delayWarningAfter, Duration scanInterval, Clock clock, Consumer<Report> onReport) {
+        public static Options defaults(Consumer<Report> onReport) {
+            return new Options(20, 2, Duration.ofMinutes(5), Duration.ofHours(4), Duration.ofDays(5), Duration.ofHours(4),
+                    Duration.ofSeconds(30), Clock.systemUTC(), onReport);
         }
     }
 
-    /** Recipients of one message that just reached a final state, with the entry as it was. */
-    public record Finished(QueueEntry entry, List<RecipientState> recipients) {}
+    /**
+     * What one delivery attempt of one message means for its sender: recipients that reached a final
+     * state, and recipients delayed past the warning time for the first time.
+     */
+    public record Report(QueueEntry entry, List<RecipientState> finished, List<RecipientState> delayed) {
+        public Report {
+            finished = List.copyOf(finished);
+            delayed = List.copyOf(delayed);
+        }
+    }
 
     private final FileQueue queue;
     private final Directory directory;
@@ -235,6 +245,8 @@ public final class RemoteDelivery implements AutoCloseable {
         List<RecipientState> before = entry.get().recipients();
         List<RecipientState> after = new ArrayList<>(before);
         List<RecipientState> finished = new ArrayList<>();
+        List<RecipientState> delayed = new ArrayList<>();
+        Instant warnAt = entry.get().envelope().receivedAt().plus(options.delayWarningAfter());
         for (int i = 0; i < after.size(); i++) {
             RecipientState state = after.get(i);
             if (!message.recipients().contains(state.recipient().address()) || !state.status().open()) {
@@ -244,6 +256,10 @@ public final class RemoteDelivery implements AutoCloseable {
                     new OutboundTransport.Key(message.queueId(), state.recipient().address()),
                     new OutboundTransport.Outcome.TempFailed("4.4.1 no outcome from the transport"));
             RecipientState next = next(entry.get(), state, outcome, now);
+            if (next.status() == RecipientState.Status.DEFERRED && !next.delayReported() && !now.isBefore(warnAt)) {
+                next = next.withDelayReported();
+                delayed.add(next);
+            }
             after.set(i, next);
             if (!next.status().open()) {
                 finished.add(next);
@@ -252,8 +268,8 @@ public final class RemoteDelivery implements AutoCloseable {
                     next.reason().orElse(""));
         }
         queue.applyChanges(message.queueId(), before, after);
-        if (!finished.isEmpty()) {
-            options.onFinished().accept(new Finished(entry.get(), finished));
+        if (!finished.isEmpty() || !delayed.isEmpty()) {
+            options.onReport().accept(new Report(entry.get(), finished, delayed));
         }
     }
 

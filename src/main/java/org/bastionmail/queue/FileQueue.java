@@ -303,7 +303,7 @@ public final class FileQueue implements MessageQueue {
                 RecipientState r = after.get(i);
                 if (r.status() == RecipientState.Status.DEFERRED && r.nextAttempt().isPresent() && r.nextAttempt().get().isAfter(now)) {
                     after.set(i, new RecipientState(r.recipient(), r.status(), r.reason(), r.attempts(), Optional.of(now),
-                            r.forwardedFrom()));
+                            r.forwardedFrom(), r.delayReported()));
                     count++;
                 }
             }

@@ -33,7 +33,7 @@ final class QueueJson {
             String clientHelo, String authenticatedAccount, String receivedAt, String prependedHeaders, Boolean junk) {}
 
     record StateJson(RecipientJson recipient, String status, String reason, int attempts, String nextAttempt,
-            AddressJson forwardedFrom) {}
+            AddressJson forwardedFrom, Boolean delayReported) {}
 
     record StatesJson(int format, List<StateJson> recipients) {}
 
@@ -68,7 +68,7 @@ final class QueueJson {
         for (RecipientState s : states) {
             json.add(new StateJson(recipient(s.recipient()), s.status().name(), s.reason().orElse(null),
                     s.attempts(), s.nextAttempt().map(Instant::toString).orElse(null),
-                    s.forwardedFrom().map(QueueJson::address).orElse(null)));
+                    s.forwardedFrom().map(QueueJson::address).orElse(null), s.delayReported() ? Boolean.TRUE : null));
         }
         return MAPPER.writeValueAsBytes(new StatesJson(FORMAT, json));
     }
@@ -83,7 +83,8 @@ final class QueueJson {
                         RecipientState.Status.valueOf(required(s.status(), "status")),
                         Optional.ofNullable(s.reason()), s.attempts(),
                         Optional.ofNullable(s.nextAttempt()).map(Instant::parse),
-                        Optional.ofNullable(s.forwardedFrom()).map(QueueJson::address)));
+                        Optional.ofNullable(s.forwardedFrom()).map(QueueJson::address),
+                        Boolean.TRUE.equals(s.delayReported())));
             }
             return result;
         } catch (RuntimeException bad) {

@@ -15,6 +15,7 @@ import org.bastionmail.mail.MailAddress;
  * @param nextAttempt when to try again; empty for a deferred recipient that waits for something
  *     other than time (outbound delivery)
  * @param forwardedFrom the recipient whose forwarding added this one, empty for an RCPT TO
+ * @param delayReported whether the sender was already told that delivery is delayed (one warning only)
  */
 public record RecipientState(
         Envelope.Recipient recipient,
@@ -22,7 +23,14 @@ public record RecipientState(
         Optional<String> reason,
         int attempts,
         Optional<Instant> nextAttempt,
-        Optional<MailAddress> forwardedFrom) {
+        Optional<MailAddress> forwardedFrom,
+        boolean delayReported) {
+
+    /** A state whose sender was not told of a delay. */
+    public RecipientState(Envelope.Recipient recipient, Status status, Optional<String> reason, int attempts,
+            Optional<Instant> nextAttempt, Optional<MailAddress> forwardedFrom) {
+        this(recipient, status, reason, attempts, nextAttempt, forwardedFrom, false);
+    }
 
     public RecipientState {
         Objects.requireNonNull(recipient, "recipient");
@@ -64,6 +72,12 @@ public record RecipientState(
 
     /** Deferred after an attempt; {@code retryAt} empty when no timer will retry it. */
     public RecipientState deferred(String why, Optional<Instant> retryAt) {
-        return new RecipientState(recipient, Status.DEFERRED, Optional.of(why), attempts + 1, retryAt, forwardedFrom);
+        return new RecipientState(recipient, Status.DEFERRED, Optional.of(why), attempts + 1, retryAt, forwardedFrom,
+                delayReported);
+    }
+
+    /** This state, noting that the sender was told of the delay. */
+    public RecipientState withDelayReported() {
+        return new RecipientState(recipient, status, reason, attempts, nextAttempt, forwardedFrom, true);
     }
 }

@@ -38,7 +38,7 @@ class RemoteDeliveryTest {
     Path dataDir;
     final FakeDirectory directory = new FakeDirectory("example.test").user("bob@example.test");
     final MutableClock clock = new MutableClock(START);
-    final List<RemoteDelivery.Finished> finished = new CopyOnWriteArrayList<>();
+    final List<RemoteDelivery.Report> finished = new CopyOnWriteArrayList<>();
     final ScriptedTransport transport = new ScriptedTransport();
     MailboxStore store;
     FileQueue queue;
@@ -75,7 +75,7 @@ class RemoteDeliveryTest {
         queue = FileQueue.open(dataDir);
         local = LocalDelivery.start(queue, store, directory, new LocalDelivery.Options(2, RetrySchedule.defaults(), clock));
         remote = RemoteDelivery.start(queue, directory, transport, new RemoteDelivery.Options(4, 1, Duration.ofMinutes(5),
-                Duration.ofHours(4), Duration.ofDays(5), Duration.ofHours(1), clock, finished::add), new QueueRequests(dataDir));
+                Duration.ofHours(4), Duration.ofDays(5), Duration.ofHours(4), Duration.ofHours(1), clock, finished::add), new QueueRequests(dataDir));
     }
 
     @AfterEach
@@ -117,7 +117,7 @@ class RemoteDeliveryTest {
         assertThat(transport.calls).anyMatch(c -> c.startsWith("far.example:") && c.contains(first) && c.contains(second));
         assertThat(queue.entry(first)).isEmpty(); // everyone delivered: the entry is gone
         assertThat(queue.entry(second)).isEmpty();
-        assertThat(finished).hasSize(3);
+        assertThat(finished).hasSize(3).allMatch(r -> r.delayed().isEmpty());
         assertThat(store.messages("bob@example.test", "INBOX")).hasSize(1);
     }
 
@@ -140,11 +140,28 @@ class RemoteDeliveryTest {
         clock.advance(Duration.ofDays(5).minus(Duration.ofMinutes(5)));
         scan();
         assertThat(queue.entry(id)).isEmpty();
-        assertThat(finished).last().satisfies(f -> assertThat(f.recipients()).singleElement()
+        assertThat(finished).last().satisfies(f -> assertThat(f.finished()).singleElement()
                 .satisfies(r -> {
                     assertThat(r.status()).isEqualTo(Status.FAILED);
                     assertThat(r.reason()).hasValueSatisfying(reason -> assertThat(reason).startsWith("5.4.7 gave up after 5 days"));
                 }));
+    }
+
+    @Test
+    void aDelayPastTheWarningTimeIsReportedOnce() throws Exception {
+        String id = send("temp@far.example");
+        scan();
+        assertThat(finished).isEmpty();
+        clock.advance(Duration.ofHours(4));
+        scan();
+        assertThat(finished).singleElement().satisfies(r -> {
+            assertThat(r.finished()).isEmpty();
+            assertThat(r.delayed()).singleElement().satisfies(d -> assertThat(d.delayReported()).isTrue());
+        });
+        assertThat(state(id, "temp@far.example").delayReported()).isTrue();
+        clock.advance(Duration.ofHours(4));
+        scan();
+        assertThat(finished).hasSize(1);
     }
 
     @Test
@@ -154,7 +171,7 @@ class RemoteDeliveryTest {
         assertThat(state(id, "perm@far.example").status()).isEqualTo(Status.FAILED);
         assertThat(finished).singleElement().satisfies(f -> {
             assertThat(f.entry().id()).isEqualTo(id);
-            assertThat(f.recipients()).extracting(r -> r.recipient().address().localPart()).containsExactly("perm");
+            assertThat(f.finished()).extracting(r -> r.recipient().address().localPart()).containsExactly("perm");
         });
     }
 
@@ -173,7 +190,7 @@ class RemoteDeliveryTest {
         remote.close();
         queue = FileQueue.open(dataDir);
         remote = RemoteDelivery.start(queue, directory, transport, new RemoteDelivery.Options(4, 1, Duration.ofMinutes(5),
-                Duration.ofHours(4), Duration.ofDays(5), Duration.ofHours(1), clock, finished::add), new QueueRequests(dataDir));
+                Duration.ofHours(4), Duration.ofDays(5), Duration.ofHours(4), Duration.ofHours(1), clock, finished::add), new QueueRequests(dataDir));
         scan();
         assertThat(transport.calls).hasSize(1);
         assertThat(state(id, "temp@far.example").attempts()).isEqualTo(1);
