@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * it can never bounce in turn (RFC 5321 6.1). A DSN that cannot be made is logged: the queue state already
  * says what happened.
  */
-public final class Bounces implements Consumer<RemoteDelivery.Report> {
+public final class Bounces implements Consumer<DeliveryReport> {
     private static final Logger LOG = LoggerFactory.getLogger(Bounces.class);
 
     private final FileQueue queue;
@@ -46,7 +46,7 @@ public final class Bounces implements Consumer<RemoteDelivery.Report> {
     }
 
     @Override
-    public void accept(RemoteDelivery.Report report) {
+    public void accept(DeliveryReport report) {
         Instant now = clock.instant();
         List<RecipientOutcome> outcomes = new ArrayList<>();
         for (RecipientState r : report.finished()) {

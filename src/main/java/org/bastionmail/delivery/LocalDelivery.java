@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.bastionmail.directory.Directory;
 import org.bastionmail.queue.FileQueue;
 import org.bastionmail.queue.QueueEntry;
@@ -36,15 +37,20 @@ public final class LocalDelivery implements AutoCloseable {
      * @param concurrency how many queue entries are delivered at the same time
      * @param clock the time for retry decisions (tests move it instead of sleeping)
      */
-    public record Options(int concurrency, RetrySchedule retries, Clock clock) {
+    public record Options(int concurrency, RetrySchedule retries, Clock clock, Consumer<DeliveryReport> onReport) {
         public Options {
             if (concurrency < 1) {
                 throw new IllegalArgumentException("concurrency must be at least 1");
             }
         }
 
-        public static Options defaults() {
-            return new Options(4, RetrySchedule.defaults(), Clock.systemUTC());
+        /** Options whose final failures are reported nowhere (tests). */
+        public Options(int concurrency, RetrySchedule retries, Clock clock) {
+            this(concurrency, retries, clock, report -> { });
+        }
+
+        public static Options defaults(Consumer<DeliveryReport> onReport) {
+            return new Options(4, RetrySchedule.defaults(), Clock.systemUTC(), onReport);
         }
     }
 
@@ -151,12 +157,27 @@ public final class LocalDelivery implements AutoCloseable {
             List<RecipientState> states = delivery.run(entry.get(), queue.contentFile(id), options.clock().instant());
             if (!states.equals(entry.get().recipients())) {
                 queue.applyChanges(id, entry.get().recipients(), states).ifPresent(this::scheduleRetry);
+                report(entry.get(), states);
             }
         } catch (IOException | RuntimeException e) {
             // What was stored stays stored; the retry repeats it as a no-op.
             LOG.error("queue {}: delivery pass failed, will retry", id, e);
             schedule(id, options.retries().delays().isEmpty() ? Duration.ofMinutes(1)
                     : options.retries().delays().getFirst());
+        }
+    }
+
+    /** Recipients this pass failed for good (a user removed since acceptance, a mailbox full for days): DSNs. */
+    private void report(QueueEntry before, List<RecipientState> after) {
+        List<RecipientState> failed = new java.util.ArrayList<>();
+        for (int i = 0; i < after.size(); i++) {
+            boolean wasOpen = i >= before.recipients().size() || before.recipients().get(i).status().open();
+            if (wasOpen && after.get(i).status() == RecipientState.Status.FAILED) {
+                failed.add(after.get(i));
+            }
+        }
+        if (!failed.isEmpty()) {
+            options.onReport().accept(new DeliveryReport(before, failed, List.of()));
         }
     }
 

@@ -50,23 +50,13 @@ public final class RemoteDelivery implements AutoCloseable {
      * @param onReport told about recipients that reached a final state or were first delayed past the warning
      */
     public record Options(int maxConnections, int perDestination, Duration firstRetry, Duration maxRetry,
-            Duration giveUpAfter, Duration delayWarningAfter, Duration scanInterval, Clock clock, Consumer<Report> onReport) {
-        public static Options defaults(Consumer<Report> onReport) {
+            Duration giveUpAfter, Duration delayWarningAfter, Duration scanInterval, Clock clock, Consumer<DeliveryReport> onReport) {
+        public static Options defaults(Consumer<DeliveryReport> onReport) {
             return new Options(20, 2, Duration.ofMinutes(5), Duration.ofHours(4), Duration.ofDays(5), Duration.ofHours(4),
                     Duration.ofSeconds(30), Clock.systemUTC(), onReport);
         }
     }
 
-    /**
-     * What one delivery attempt of one message means for its sender: recipients that reached a final
-     * state, and recipients delayed past the warning time for the first time.
-     */
-    public record Report(QueueEntry entry, List<RecipientState> finished, List<RecipientState> delayed) {
-        public Report {
-            finished = List.copyOf(finished);
-            delayed = List.copyOf(delayed);
-        }
-    }
 
     private final FileQueue queue;
     private final Directory directory;
@@ -269,7 +259,7 @@ public final class RemoteDelivery implements AutoCloseable {
         }
         queue.applyChanges(message.queueId(), before, after);
         if (!finished.isEmpty() || !delayed.isEmpty()) {
-            options.onReport().accept(new Report(entry.get(), finished, delayed));
+            options.onReport().accept(new DeliveryReport(entry.get(), finished, delayed));
         }
     }
 

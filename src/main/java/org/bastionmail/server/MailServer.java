@@ -14,7 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import org.bastionmail.config.Config;
+import org.bastionmail.delivery.Bounces;
 import org.bastionmail.delivery.LocalDelivery;
+import org.bastionmail.dsn.DsnSettings;
 import org.bastionmail.dkim.DkimVerifier;
 import org.bastionmail.dmarc.AggregateReportLog;
 import org.bastionmail.dmarc.DmarcVerifier;
@@ -59,6 +61,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MailServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MailServer.class);
+    /** RFC 5321 4.5.4.1: give up after 4-5 days. */
+    private static final Duration GIVE_UP_AFTER = Duration.ofDays(5);
 
     private final Config config;
     private final Directory directory;
@@ -87,7 +91,8 @@ public final class MailServer implements AutoCloseable {
         MailboxStore store = SqliteMailboxStore.open(dataDir);
         FileQueue queue = FileQueue.open(dataDir);
         MessageHooks hooks = mailAuthentication(config);
-        LocalDelivery delivery = LocalDelivery.start(queue, store, directory, LocalDelivery.Options.defaults());
+        Bounces bounces = new Bounces(queue, DsnSettings.defaults(config.hostname()), GIVE_UP_AFTER, Clock.systemUTC());
+        LocalDelivery delivery = LocalDelivery.start(queue, store, directory, LocalDelivery.Options.defaults(bounces));
         MailServer server = new MailServer(config, directory, store, queue, delivery, hooks);
         try {
             AuthMechanisms auth = AuthMechanisms.of(SaslMechanisms.names(), name -> SaslMechanisms.create(name, directory));

@@ -41,7 +41,7 @@ class BouncesTest {
         QueueEntry entry = queued(queue, Optional.of(MailAddress.parse("alice@example.test")));
         RecipientState failed = entry.recipients().getFirst().failed("5.1.1 user unknown at mx.remote.example");
         new Bounces(queue, DsnSettings.defaults("mx.example.test"), Duration.ofDays(5), java.time.Clock.systemUTC())
-                .accept(new RemoteDelivery.Report(entry, List.of(failed), List.of()));
+                .accept(new DeliveryReport(entry, List.of(failed), List.of()));
 
         QueueEntry dsn = queue.entries().stream().filter(e -> !e.id().equals(entry.id())).findFirst().orElseThrow();
         assertThat(dsn.envelope().sender()).isEmpty();
@@ -58,7 +58,7 @@ class BouncesTest {
         QueueEntry entry = queued(queue, Optional.empty());
         RecipientState failed = entry.recipients().getFirst().failed("5.1.1 user unknown");
         new Bounces(queue, DsnSettings.defaults("mx.example.test"), Duration.ofDays(5), java.time.Clock.systemUTC())
-                .accept(new RemoteDelivery.Report(entry, List.of(failed), List.of()));
+                .accept(new DeliveryReport(entry, List.of(failed), List.of()));
         assertThat(queue.entries()).hasSize(1);
     }
 
@@ -69,7 +69,7 @@ class BouncesTest {
         RecipientState delayed = entry.recipients().getFirst().deferred("4.4.1 connection refused", Optional.of(START.plusSeconds(600)))
                 .withDelayReported();
         new Bounces(queue, DsnSettings.defaults("mx.example.test"), Duration.ofDays(5), java.time.Clock.systemUTC())
-                .accept(new RemoteDelivery.Report(entry, List.of(), List.of(delayed)));
+                .accept(new DeliveryReport(entry, List.of(), List.of(delayed)));
         QueueEntry dsn = queue.entries().stream().filter(e -> !e.id().equals(entry.id())).findFirst().orElseThrow();
         assertThat(Files.readString(queue.contentFile(dsn.id()))).contains("Action: delayed").contains("Will-Retry-Until:");
     }

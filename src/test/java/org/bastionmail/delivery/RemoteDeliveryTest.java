@@ -38,7 +38,7 @@ class RemoteDeliveryTest {
     Path dataDir;
     final FakeDirectory directory = new FakeDirectory("example.test").user("bob@example.test");
     final MutableClock clock = new MutableClock(START);
-    final List<RemoteDelivery.Report> finished = new CopyOnWriteArrayList<>();
+    final List<DeliveryReport> finished = new CopyOnWriteArrayList<>();
     final ScriptedTransport transport = new ScriptedTransport();
     MailboxStore store;
     FileQueue queue;
