@@ -158,10 +158,14 @@ final class ScriptedServer implements AutoCloseable {
             attach(tls);
         }
 
-        /** Waits until the client closes the connection (or the test ends). */
+        /** Reads and records until the client says QUIT (answered) or goes away. */
         void drain() throws IOException {
-            while (line() != null) {
-                // read and record until the client is gone
+            String line;
+            while ((line = line()) != null) {
+                if (line.equalsIgnoreCase("QUIT")) {
+                    send("221 bye");
+                    return;
+                }
             }
         }
 
