@@ -24,7 +24,6 @@ final class MailTransaction {
     private final OutboundMessage message;
     /** Per recipient: the final status, or null while accepted and waiting for the end of data. */
     private final RecipientStatus[] statuses;
-    private final SmtpReply[] rcptReplies;
     private boolean leftOpen;
 
     MailTransaction(Wire wire, ServerInfo server, Timeouts timeouts, OutboundMessage message) {
@@ -33,7 +32,6 @@ final class MailTransaction {
         this.timeouts = timeouts;
         this.message = message;
         this.statuses = new RecipientStatus[message.recipients().size()];
-        this.rcptReplies = new SmtpReply[statuses.length];
     }
 
     /** Whether the server still holds an unfinished transaction (MAIL accepted, no final dot): RSET first. */
@@ -78,17 +76,15 @@ final class MailTransaction {
                     wire.write(rcpts.get(i));
                     wire.flush(timeouts.rcpt());
                 }
-                rcptReplies[i] = wire.read(timeouts.rcpt());
-            }
-            boolean anyAccepted = false;
-            for (int i = 0; i < statuses.length; i++) {
-                SmtpReply decided = mail.positive() ? rcptReplies[i] : mail;
-                if (decided.positive()) {
-                    anyAccepted = true;
-                } else {
-                    statuses[i] = failed(decided);
+                SmtpReply rcpt = wire.read(timeouts.rcpt());
+                if (mail.positive() && !rcpt.positive()) {
+                    statuses[i] = failed(rcpt); // final even if the connection breaks later
                 }
             }
+            if (!mail.positive()) {
+                decideAccepted(failed(mail));
+            }
+            boolean anyAccepted = java.util.Arrays.stream(statuses).anyMatch(java.util.Objects::isNull);
             stage = Stage.DATA;
             SmtpReply data;
             if (pipelining) {

@@ -142,7 +142,7 @@ public final class SmtpConnection implements AutoCloseable {
         if (ehlo.code() == 250) {
             return new ServerInfo(greeting, true, extensions(ehlo));
         }
-        if (ehlo.permanentFailure() && ehlo.code() != 554 || ehlo.code() == 500 || ehlo.code() == 502) {
+        if (ehlo.permanentFailure()) {
             SmtpReply helo = wire.command("HELO " + settings.heloName(), timeout);
             if (helo.code() == 250) {
                 return new ServerInfo(greeting, false, Map.of());

@@ -444,6 +444,23 @@ class FakeServerTest {
     }
 
     @Test
+    void aRefusalStaysFinalWhenTheServerHangsUpLater() throws Exception {
+        server = ScriptedServer.start(peer -> {
+            peer.greetAndEhlo();
+            peer.expect("MAIL", "250 ok");
+            peer.expect("RCPT TO:<a@fake.test>", "550 5.1.1 unknown");
+            peer.expect("RCPT TO:<b@fake.test>", null); // and the connection drops
+        });
+        try (SmtpConnection c = open(OPPORTUNISTIC, SETTINGS)) {
+            MessageResult result = c.send(simple("a@fake.test", "b@fake.test"));
+            assertThat(result.connectionFailure()).isPresent();
+            assertThat(result.recipients()).extracting(r -> r.status().getClass().getSimpleName())
+                    .containsExactly("PermFailed", "TempFailed");
+            assertThat(result.tempFailed().getFirst().status().reply().local()).isTrue();
+        }
+    }
+
+    @Test
     void garbageMidTransactionBreaksTheConnection() throws Exception {
         server = ScriptedServer.start(peer -> {
             peer.greetAndEhlo();
