@@ -28,7 +28,8 @@ public record Config(
         Limits limits,
         Dns dns,
         Policy policy,
-        Dmarc dmarc) {
+        Dmarc dmarc,
+        Delivery delivery) {
 
     /** The listeners; an empty one is off. */
     public record Listen(
@@ -146,24 +147,57 @@ public record Config(
         }
     }
 
+    /**
+     * Outbound delivery (relay) settings.
+     *
+     * @param remotePort the port of other domains' MX hosts (25; tests use others)
+     * @param sourceAddress the local address to connect from, if not the system's choice
+     * @param smarthost relay everything through this host instead of the MX records
+     */
+    public record Delivery(int remotePort, Optional<java.net.InetAddress> sourceAddress, Optional<Smarthost> smarthost) {
+        public static Delivery defaults() {
+            return new Delivery(25, Optional.empty(), Optional.empty());
+        }
+    }
+
+    /**
+     * A relay host that takes all outbound mail; its certificate must be valid for {@code host}.
+     *
+     * @param implicitTls TLS from the first byte (port 465) rather than STARTTLS (587)
+     * @param username AUTH user, with the password read from {@code passwordFile}
+     */
+    public record Smarthost(String host, int port, boolean implicitTls, Optional<String> username,
+            Optional<Path> passwordFile) {}
+
     /** This configuration with other listeners (tests bind to port 0). */
     public Config withListen(Listen newListen) {
-        return new Config(source, hostname, dataDir, domains, postmaster, newListen, tls, limits, dns, policy, dmarc);
+        return new Config(source, hostname, dataDir, domains, postmaster, newListen, tls, limits, dns, policy, dmarc, delivery);
     }
 
     /** This configuration with other limits. */
     public Config withLimits(Limits newLimits) {
-        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, newLimits, dns, policy, dmarc);
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, newLimits, dns, policy, dmarc, delivery);
     }
 
     /** This configuration with other DNS settings (tests point it at a loopback server). */
     public Config withDns(Dns newDns) {
-        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, newDns, policy, dmarc);
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, newDns, policy, dmarc, delivery);
     }
 
     /** This configuration with another authentication policy. */
     public Config withPolicy(Policy newPolicy) {
-        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, newPolicy, dmarc);
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, newPolicy, dmarc, delivery);
+    }
+
+    /** This configuration with other outbound delivery settings. */
+    public Config withDelivery(Delivery newDelivery) {
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, policy, dmarc, newDelivery);
+    }
+
+    /** This configuration serving other domains under another host name (tests run several servers). */
+    public Config withDomains(String newHostname, List<String> newDomains) {
+        return new Config(source, newHostname, dataDir, newDomains, postmaster, listen, tls, limits, dns,
+                Policy.defaults(newHostname), dmarc, delivery);
     }
 
     /** The primary local domain: the first one configured. */
@@ -191,6 +225,7 @@ public record Config(
                 Limits.defaults(),
                 Dns.defaults(),
                 Policy.defaults("mx.example.test"),
-                Dmarc.defaults());
+                Dmarc.defaults(),
+                Delivery.defaults());
     }
 }

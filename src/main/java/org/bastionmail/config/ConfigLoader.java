@@ -22,7 +22,7 @@ import org.bastionmail.mail.MailAddress;
  * the key and the reason, all at once, and the server does not start.
  */
 public final class ConfigLoader {
-    private static final Set<String> TOP_KEYS = Set.of("hostname", "data_dir", "domains", "postmaster", "listen", "tls", "limits", "dns", "policy", "dmarc");
+    private static final Set<String> TOP_KEYS = Set.of("hostname", "data_dir", "domains", "postmaster", "listen", "tls", "limits", "dns", "policy", "dmarc", "delivery");
     private static final Set<String> LISTEN_KEYS = Set.of("smtp", "submission", "submissions", "imap", "imaps", "pop3", "pop3s");
     private static final Set<String> TLS_KEYS = Set.of("cert", "key");
     private static final Set<String> LIMIT_KEYS = Set.of("message_size", "recipients", "command_line", "line_length",
@@ -31,6 +31,8 @@ public final class ConfigLoader {
     private static final Set<String> POLICY_KEYS = Set.of("authserv_id", "dmarc", "spf_fail", "spf_softfail", "dkim_fail",
             "dmarc_reject", "dmarc_quarantine", "iprev_fail");
     private static final Set<String> DMARC_KEYS = Set.of("public_suffix_list");
+    private static final Set<String> DELIVERY_KEYS = Set.of("remote_port", "source_ip", "smarthost", "smarthost_tls",
+            "smarthost_user", "smarthost_password_file");
 
     private final Path file;
     private final List<String> problems = new ArrayList<>();
@@ -119,11 +121,51 @@ public final class ConfigLoader {
         Config.Dmarc dmarc = new Config.Dmarc(
                 string(dmarcTable, "dmarc.public_suffix_list").map(f -> base.resolve(f).normalize()));
 
+        Config.Delivery delivery = delivery(table(root, "delivery"), base);
+
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new Config(Optional.of(file), hostname, dataDir, domains, postmaster, listeners,
-                new Config.Tls(cert, key), parsedLimits, dns, policy, dmarc);
+                new Config.Tls(cert, key), parsedLimits, dns, policy, dmarc, delivery);
+    }
+
+    private Config.Delivery delivery(JsonNode table, Path base) {
+        unknownKeys(table, "delivery.", DELIVERY_KEYS);
+        int remotePort = (int) number(table, "delivery.remote_port", 25, 1, 65535);
+        Optional<java.net.InetAddress> source = string(table, "delivery.source_ip").flatMap(ip -> {
+            try {
+                return Optional.of(SocketAddresses.parse(ip.contains(":") ? "[" + ip + "]:1" : ip + ":1").getAddress());
+            } catch (IllegalArgumentException e) {
+                problems.add(file + ": delivery.source_ip: \"" + ip + "\" is not an IP address");
+                return Optional.empty();
+            }
+        });
+        Optional<Config.Smarthost> smarthost = string(table, "delivery.smarthost").flatMap(hostPort -> {
+            int colon = hostPort.lastIndexOf(':');
+            String host = colon > 0 ? hostPort.substring(0, colon) : hostPort;
+            int port;
+            try {
+                port = colon > 0 ? Integer.parseInt(hostPort.substring(colon + 1)) : 587;
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+            if (!DomainNames.isValid(host) || port < 1 || port > 65535) {
+                problems.add(file + ": delivery.smarthost: \"" + hostPort + "\" must be host or host:port");
+                return Optional.empty();
+            }
+            String security = string(table, "delivery.smarthost_tls").orElse(port == 465 ? "implicit" : "starttls");
+            if (!security.equals("implicit") && !security.equals("starttls")) {
+                problems.add(file + ": delivery.smarthost_tls: must be \"starttls\" or \"implicit\"");
+            }
+            Optional<String> user = string(table, "delivery.smarthost_user");
+            Optional<Path> password = string(table, "delivery.smarthost_password_file").map(f -> base.resolve(f).normalize());
+            if (user.isPresent() != password.isPresent()) {
+                problems.add(file + ": delivery.smarthost_user and smarthost_password_file go together");
+            }
+            return Optional.of(new Config.Smarthost(DomainNames.normalise(host), port, security.equals("implicit"), user, password));
+        });
+        return new Config.Delivery(remotePort, source, smarthost);
     }
 
     private void unknownKeys(JsonNode table, String prefix, Set<String> known) {

@@ -156,8 +156,9 @@ public final class LocalDelivery implements AutoCloseable {
             }
             List<RecipientState> states = delivery.run(entry.get(), queue.contentFile(id), options.clock().instant());
             if (!states.equals(entry.get().recipients())) {
-                queue.applyChanges(id, entry.get().recipients(), states).ifPresent(this::scheduleRetry);
+                // Reported first: a message done with leaves the queue, content and all.
                 report(entry.get(), states);
+                queue.applyChanges(id, entry.get().recipients(), states).ifPresent(this::scheduleRetry);
             }
         } catch (IOException | RuntimeException e) {
             // What was stored stays stored; the retry repeats it as a no-op.

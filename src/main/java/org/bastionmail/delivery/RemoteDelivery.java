@@ -257,10 +257,12 @@ public final class RemoteDelivery implements AutoCloseable {
             LOG.info("queue {}: {} -> {} {}", message.queueId(), state.recipient().address(), next.status(),
                     next.reason().orElse(""));
         }
-        queue.applyChanges(message.queueId(), before, after);
+        // Reported before the state is recorded: a finished message leaves the queue with its content. A crash
+        // in between repeats the attempt and the report, never loses it.
         if (!finished.isEmpty() || !delayed.isEmpty()) {
             options.onReport().accept(new DeliveryReport(entry.get(), finished, delayed));
         }
+        queue.applyChanges(message.queueId(), before, after);
     }
 
     /** The recipient's state after {@code outcome}: final, or deferred with backoff until the give-up time. */

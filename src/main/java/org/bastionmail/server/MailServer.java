@@ -16,6 +16,7 @@ import javax.net.ssl.SSLContext;
 import org.bastionmail.config.Config;
 import org.bastionmail.delivery.Bounces;
 import org.bastionmail.delivery.LocalDelivery;
+import org.bastionmail.delivery.RemoteDelivery;
 import org.bastionmail.dsn.DsnSettings;
 import org.bastionmail.dkim.DkimVerifier;
 import org.bastionmail.dmarc.AggregateReportLog;
@@ -69,12 +70,14 @@ public final class MailServer implements AutoCloseable {
     private final MailboxStore store;
     private final FileQueue queue;
     private final LocalDelivery delivery;
+    private final RemoteDelivery remote;
     private final List<Listener> listeners = new ArrayList<>();
     private final MessageHooks hooks;
 
     private MailServer(Config config, Directory directory, MailboxStore store, FileQueue queue, LocalDelivery delivery,
-            MessageHooks hooks) {
+            RemoteDelivery remote, MessageHooks hooks) {
         this.hooks = hooks;
+        this.remote = remote;
         this.config = config;
         this.directory = directory;
         this.store = store;
@@ -90,10 +93,12 @@ public final class MailServer implements AutoCloseable {
         Directory directory = SqliteDirectory.open(dataDir, config);
         MailboxStore store = SqliteMailboxStore.open(dataDir);
         FileQueue queue = FileQueue.open(dataDir);
-        MessageHooks hooks = mailAuthentication(config);
+        DnsResolver dns = DnsjavaResolver.create(config.dns());
+        MessageHooks hooks = mailAuthentication(config, dns);
         Bounces bounces = new Bounces(queue, DsnSettings.defaults(config.hostname()), GIVE_UP_AFTER, Clock.systemUTC());
         LocalDelivery delivery = LocalDelivery.start(queue, store, directory, LocalDelivery.Options.defaults(bounces));
-        MailServer server = new MailServer(config, directory, store, queue, delivery, hooks);
+        RemoteDelivery remote = Outbound.start(config, dns, queue, directory, bounces);
+        MailServer server = new MailServer(config, directory, store, queue, delivery, remote, hooks);
         try {
             AuthMechanisms auth = AuthMechanisms.of(SaslMechanisms.names(), name -> SaslMechanisms.create(name, directory));
             TlsUpgrade upgrade = new TlsUpgrade(tls);
@@ -117,8 +122,7 @@ public final class MailServer implements AutoCloseable {
     }
 
     /** SPF, DKIM, DMARC and reverse DNS for inbound mail, DKIM signing for submitted mail. */
-    private static MessageHooks mailAuthentication(Config config) throws IOException {
-        DnsResolver dns = DnsjavaResolver.create(config.dns());
+    private static MessageHooks mailAuthentication(Config config, DnsResolver dns) throws IOException {
         Clock clock = Clock.systemUTC();
         PublicSuffixList suffixes = config.dmarc().publicSuffixList().isPresent()
                 ? PublicSuffixList.load(config.dmarc().publicSuffixList().get())
@@ -206,6 +210,10 @@ public final class MailServer implements AutoCloseable {
         return delivery;
     }
 
+    public RemoteDelivery remoteDelivery() {
+        return remote;
+    }
+
     /**
      * Stops accepting, gives sessions {@code grace} to finish, then closes everything. Messages already
      * acknowledged are on disk; deliveries in progress are idempotent and resume at the next start.
@@ -215,6 +223,7 @@ public final class MailServer implements AutoCloseable {
         listeners.forEach(Listener::stopAccepting);
         long deadline = System.nanoTime() + grace.toNanos();
         listeners.forEach(l -> l.finishSessions(deadline));
+        remote.close();
         delivery.close();
         try {
             store.close();

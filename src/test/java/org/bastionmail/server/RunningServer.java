@@ -39,12 +39,17 @@ public final class RunningServer implements AutoCloseable {
     }
 
     public static RunningServer start(Path dataDir, Config.Limits limits, TestZone... zones) throws Exception {
+        return start(dataDir, config -> config.withLimits(limits), zones);
+    }
+
+    /** A server whose configuration the test adjusts (domains, delivery settings) before it starts. */
+    public static RunningServer start(Path dataDir, java.util.function.UnaryOperator<Config> customize, TestZone... zones)
+            throws Exception {
         TestDnsServer dns = startDns(zones);
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
-        Config config = Config.localDefault(dataDir)
+        Config config = customize.apply(Config.localDefault(dataDir)
                 .withListen(Config.Listen.all(any))
-                .withLimits(limits)
-                .withDns(loopbackDns(dns));
+                .withDns(loopbackDns(dns)));
         return new RunningServer(MailServer.start(config), config, dns);
     }
 

@@ -1,0 +1,66 @@
+package org.bastionmail.server;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+import org.bastionmail.config.Config;
+import org.bastionmail.dane.DaneLookup;
+import org.bastionmail.delivery.Bounces;
+import org.bastionmail.delivery.RemoteDelivery;
+import org.bastionmail.delivery.SmtpTransport;
+import org.bastionmail.directory.Directory;
+import org.bastionmail.dns.DnsResolver;
+import org.bastionmail.mtasts.HttpsPolicyFetcher;
+import org.bastionmail.mtasts.MtaSts;
+import org.bastionmail.mtasts.StsCertificateCheck;
+import org.bastionmail.queue.FileQueue;
+import org.bastionmail.queue.QueueRequests;
+import org.bastionmail.routing.AddressFamilies;
+import org.bastionmail.routing.MxResolver;
+import org.bastionmail.routing.RoutingSettings;
+import org.bastionmail.routing.Smarthost;
+import org.bastionmail.smtp.client.ClientSettings;
+import org.bastionmail.smtp.client.Credentials;
+import org.bastionmail.smtp.client.Endpoint;
+import org.bastionmail.tlsrpt.TlsResultRecorder;
+
+/** Puts outbound delivery together from the configuration: routing, TLS policies, the SMTP client, retries. */
+final class Outbound {
+    private Outbound() {}
+
+    static RemoteDelivery start(Config config, DnsResolver dns, FileQueue queue, Directory directory, Bounces bounces)
+            throws IOException {
+        Clock clock = Clock.systemUTC();
+        Config.Delivery settings = config.delivery();
+        MxResolver routes = new MxResolver(dns, new RoutingSettings(settings.remotePort(), AddressFamilies.IPV6_FIRST,
+                Set.of(config.hostname()), 10), new SecureRandom());
+        ClientSettings client = ClientSettings.defaults(config.hostname());
+        if (settings.sourceAddress().isPresent()) {
+            client = client.withSourceAddress(settings.sourceAddress().get());
+        }
+        SmtpTransport transport = new SmtpTransport(routes, smarthost(settings), new DaneLookup(dns, settings.remotePort()),
+                new MtaSts(dns, HttpsPolicyFetcher.withDefaultTrust(dns), config.dataDir(), clock),
+                StsCertificateCheck.withDefaultTrust(), new TlsResultRecorder(config.dataDir(), clock), client);
+        return RemoteDelivery.start(queue, directory, transport, RemoteDelivery.Options.defaults(bounces),
+                new QueueRequests(config.dataDir()));
+    }
+
+    private static Optional<Smarthost> smarthost(Config.Delivery settings) throws IOException {
+        if (settings.smarthost().isEmpty()) {
+            return Optional.empty();
+        }
+        Config.Smarthost s = settings.smarthost().get();
+        Optional<Credentials> credentials = Optional.empty();
+        if (s.username().isPresent() && s.passwordFile().isPresent()) {
+            // The password lives in a file of its own, readable by the server only, never in the configuration.
+            String password = Files.readString(s.passwordFile().get(), StandardCharsets.UTF_8).strip();
+            credentials = Optional.of(new Credentials(s.username().get(), password));
+        }
+        return Optional.of(new Smarthost(s.host(), s.port(),
+                s.implicitTls() ? Endpoint.Security.IMPLICIT_TLS : Endpoint.Security.STARTTLS, credentials));
+    }
+}
