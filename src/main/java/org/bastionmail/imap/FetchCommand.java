@@ -19,6 +19,7 @@ final class FetchCommand {
     private final ImapSession session;
     private final MailboxStore store;
     private final SelectedMailbox box;
+    private MailboxStore.ContentSource contents;
 
     /** One requested data item. */
     record Item(String kind, Section section, boolean peek, long offset, long length) {}
@@ -249,7 +250,10 @@ final class FetchCommand {
     }
 
     private byte[] content(StoredMessage message) throws IOException {
-        Optional<InputStream> in = store.openContent(box.account, box.name, message.uid());
+        if (contents == null) {
+            contents = store.contents(box.account, box.name); // once per command, not per message
+        }
+        Optional<InputStream> in = contents.open(message.uid());
         if (in.isEmpty()) {
             return new byte[0]; // expunged by another session meanwhile
         }

@@ -1,6 +1,7 @@
 package org.bastionmail.imap;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import org.bastionmail.directory.Directory;
@@ -16,7 +17,9 @@ import org.bastionmail.store.MailboxStore;
  * @param starttls how to start TLS on STARTTLS; empty: not offered
  * @param implicitTls whether the socket is TLS from the start (port 993)
  * @param limits the limits a client can hit
- * @param clock time for INTERNALDATE of APPEND
+ * @param clock time for INTERNALDATE of APPEND and for the command rate
+ * @param pause how a session waits after a failed login, so tests need not really wait
+ * @param connections the logged-in connections per account; one instance for all IMAP listeners
  */
 public record ImapContext(
         String hostname,
@@ -25,7 +28,9 @@ public record ImapContext(
         Optional<TlsUpgrade> starttls,
         boolean implicitTls,
         ImapLimits limits,
-        Clock clock) {
+        Clock clock,
+        Pause pause,
+        UserConnections connections) {
 
     public ImapContext {
         Objects.requireNonNull(hostname, "hostname");
@@ -34,5 +39,17 @@ public record ImapContext(
         Objects.requireNonNull(starttls, "starttls");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(pause, "pause");
+        Objects.requireNonNull(connections, "connections");
+    }
+
+    /** Waits; the delay after a failed login goes through it. */
+    @FunctionalInterface
+    public interface Pause {
+        void sleep(Duration duration) throws InterruptedException;
+
+        static Pause real() {
+            return Thread::sleep;
+        }
     }
 }

@@ -9,6 +9,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -59,7 +60,10 @@ public final class ImapSession implements Runnable {
     private final Set<String> enabled = new LinkedHashSet<>();
     private int badCommands;
     private int failedLogins;
+    private int floodRefusals;
     private boolean loggingOut;
+    private Optional<UserConnections.Slot> slot = Optional.empty();
+    private final CommandRate rate;
 
     /**
      * @param socket the accepted connection; already an {@link SSLSocket} when {@code context.implicitTls()}
@@ -69,6 +73,8 @@ public final class ImapSession implements Runnable {
         this.socket = socket;
         this.context = context;
         this.store = context.store();
+        this.rate = new CommandRate(context.limits().commandBurst(), context.limits().commandsPerSecond(),
+                context.clock().millis());
     }
 
     /** Runs the whole session and closes the connection. Never throws. */
@@ -94,6 +100,10 @@ public final class ImapSession implements Runnable {
                     }
                     continue;
                 }
+                if (!rate.take(context.clock().millis())) {
+                    refuseFlood(command);
+                    continue;
+                }
                 serve(command);
             }
         } catch (SocketTimeoutException e) {
@@ -106,6 +116,7 @@ public final class ImapSession implements Runnable {
             LOG.error("imap session: internal error", e);
             tryToSend("* BYE Internal error");
         } finally {
+            slot.ifPresent(UserConnections.Slot::close);
             selected.ifPresent(SelectedMailbox::close);
             try {
                 out.flush();
@@ -125,6 +136,23 @@ public final class ImapSession implements Runnable {
         Closed() {
             super("closed", null);
         }
+    }
+
+    /** A command over the rate is not run; a client that keeps flooding is dropped. */
+    private void refuseFlood(byte[] command) throws IOException {
+        String tag;
+        try {
+            tag = new ImapArgs(command).tag();
+        } catch (ImapArgs.Syntax e) {
+            tag = "*";
+        }
+        if (++floodRefusals >= context.limits().floodRefusals()) {
+            LOG.info("imap: dropping a client that sends too many commands");
+            untagged("BYE Too many commands; closing");
+            send(tag + " NO [LIMIT] Too many commands");
+            throw new Closed();
+        }
+        send(tag + " NO [LIMIT] Too many commands; slow down"); // RFC 5530 3
     }
 
     private void useSocket(Socket s) throws IOException {
@@ -500,13 +528,29 @@ public final class ImapSession implements Runnable {
 
     private String loggedIn(Optional<String> verified) throws IOException, Reply {
         if (verified.isEmpty()) {
-            if (++failedLogins >= context.limits().failedLogins()) {
+            failedLogins++;
+            // A guesser pays for every attempt: the wait doubles with each failure on this connection.
+            Duration delay = context.limits().loginDelay().multipliedBy(1L << Math.min(failedLogins - 1, 3));
+            try {
+                context.pause().sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Closed();
+            }
+            if (failedLogins >= context.limits().failedLogins()) {
                 send("* BYE Too many failed logins");
                 out.flush();
                 throw new Closed();
             }
             throw Reply.no("[AUTHENTICATIONFAILED] Authentication failed");
         }
+        Optional<UserConnections.Slot> taken = context.connections().take(verified.get(),
+                context.limits().connectionsPerUser());
+        if (taken.isEmpty()) {
+            LOG.info("imap: {} holds too many connections", verified.get());
+            throw Reply.no("[LIMIT] Too many connections for this user"); // RFC 5530 3
+        }
+        slot = taken;
         account = verified;
         store.ensureAccount(verified.get());
         LOG.info("imap: {} logged in", verified.get());
@@ -827,7 +871,7 @@ public final class ImapSession implements Runnable {
         java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
         long deadline = System.nanoTime() + context.limits().idleTimeout().toNanos();
         while (true) {
-            in.timeout(java.time.Duration.ofMillis(500));
+            in.timeout(Duration.ofMillis(500));
             try {
                 int b = in.read();
                 if (b == '\n') {

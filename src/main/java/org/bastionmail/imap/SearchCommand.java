@@ -22,6 +22,7 @@ final class SearchCommand {
     private final ImapSession session;
     private final MailboxStore store;
     private final SelectedMailbox box;
+    private MailboxStore.ContentSource contents;
 
     /** A message as a search key sees it; the content is read only if a key needs it. */
     private final class Candidate {
@@ -37,7 +38,10 @@ final class SearchCommand {
 
         MimeEntity mime() throws IOException {
             if (mime == null) {
-                Optional<InputStream> in = store.openContent(box.account, box.name, message.uid());
+                if (contents == null) {
+                    contents = store.contents(box.account, box.name); // once per command, not per message
+                }
+                Optional<InputStream> in = contents.open(message.uid());
                 byte[] raw = new byte[0];
                 if (in.isPresent()) {
                     try (InputStream stream = in.get()) {

@@ -27,6 +27,7 @@ import org.bastionmail.dns.DnsjavaResolver;
 import org.bastionmail.imap.ImapContext;
 import org.bastionmail.imap.ImapLimits;
 import org.bastionmail.imap.ImapSession;
+import org.bastionmail.imap.UserConnections;
 import org.bastionmail.iprev.HeloCheck;
 import org.bastionmail.iprev.IprevVerifier;
 import org.bastionmail.mailauth.AuthPolicy;
@@ -159,8 +160,12 @@ public final class MailServer implements AutoCloseable {
     private void listenForAccess(Config.Listen listen, SSLContext tls, TlsUpgrade upgrade) throws IOException {
         Clock clock = Clock.systemUTC();
         ImapLimits imapLimits = ImapLimits.defaults(config.limits());
-        ImapContext imap = new ImapContext(config.hostname(), directory, store, Optional.of(upgrade), false, imapLimits, clock);
-        ImapContext imaps = new ImapContext(config.hostname(), directory, store, Optional.empty(), true, imapLimits, clock);
+        // One count for both IMAP ports: the per-user connection limit covers imap and imaps together.
+        UserConnections imapConnections = new UserConnections();
+        ImapContext imap = new ImapContext(config.hostname(), directory, store, Optional.of(upgrade), false, imapLimits,
+                clock, ImapContext.Pause.real(), imapConnections);
+        ImapContext imaps = new ImapContext(config.hostname(), directory, store, Optional.empty(), true, imapLimits,
+                clock, ImapContext.Pause.real(), imapConnections);
         if (listen.imap().isPresent()) {
             listen("imap", listen.imap().get(), null, socket -> new ImapSession(socket, imap).run());
         }

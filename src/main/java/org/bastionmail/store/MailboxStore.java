@@ -50,6 +50,21 @@ public interface MailboxStore extends AutoCloseable {
     Optional<InputStream> openContent(String account, String mailbox, long uid) throws IOException;
 
     /**
+     * Opens the contents of many messages of one mailbox, for one command that reads them all (SEARCH
+     * BODY, FETCH 1:* ENVELOPE): the mailbox is looked up once, not once per message. Use it for one
+     * command only; a message expunged meanwhile opens as empty.
+     */
+    default ContentSource contents(String account, String mailbox) throws IOException {
+        return uid -> openContent(account, mailbox, uid);
+    }
+
+    /** The contents of one mailbox's messages by UID; see {@link #contents}. */
+    @FunctionalInterface
+    interface ContentSource {
+        Optional<InputStream> open(long uid) throws IOException;
+    }
+
+    /**
      * Replaces the flags and keywords of a message, giving it a new MODSEQ (RFC 7162 3.2).
      *
      * @return the message as changed, empty if there is no such message

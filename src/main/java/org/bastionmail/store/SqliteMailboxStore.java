@@ -295,6 +295,24 @@ public final class SqliteMailboxStore implements MailboxStore {
     }
 
     @Override
+    public ContentSource contents(String account, String mailbox) throws IOException {
+        Optional<Mailbox> box = withDb(() -> findMailbox(account, lenientName(mailbox)));
+        if (box.isEmpty()) {
+            return uid -> Optional.empty();
+        }
+        long mailboxId = box.get().id();
+        // Content files are named by mailbox id and UID: no index query per message (a large mailbox
+        // searched with N queries took seconds).
+        return uid -> {
+            try {
+                return Optional.of(Files.newInputStream(contentFile(mailboxId, uid)));
+            } catch (NoSuchFileException e) {
+                return Optional.empty();
+            }
+        };
+    }
+
+    @Override
     public Optional<StoredMessage> setFlags(String account, String mailbox, long uid, Set<Flag> flags,
             Set<String> keywords) throws IOException {
         String encoded = FlagCodec.encode(flags, keywords);

@@ -45,6 +45,15 @@ final class ImapHarness implements AutoCloseable {
     }
 
     ImapHarness(Path dir, ImapLimits limits) throws Exception {
+        this(dir, limits, Clock.systemUTC());
+    }
+
+    /** The pauses after failed logins, recorded instead of waited. */
+    final List<java.time.Duration> pauses = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final UserConnections connections = new UserConnections();
+
+    /** {@code clock} also drives the command rate: a fixed clock never refills the burst. */
+    ImapHarness(Path dir, ImapLimits limits, Clock clock) throws Exception {
         Config config = Config.localDefault(dir);
         directory = SqliteDirectory.open(dir, config);
         directory.addUser(MailAddress.parse(ALICE), PASSWORD.toCharArray());
@@ -54,10 +63,11 @@ final class ImapHarness implements AutoCloseable {
         store.ensureAccount(BOB);
         Path[] cert = ServerCertificate.selfSigned(dir.resolve("tls"), "mx.example.test");
         serverTls = ServerCertificate.context(cert[0], cert[1]);
+        ImapContext.Pause pause = pauses::add;
         ImapContext plain = new ImapContext("mx.example.test", directory, store,
-                Optional.of(new TlsUpgrade(serverTls)), false, limits, Clock.systemUTC());
+                Optional.of(new TlsUpgrade(serverTls)), false, limits, clock, pause, connections);
         ImapContext tls = new ImapContext("mx.example.test", directory, store, Optional.empty(), true, limits,
-                Clock.systemUTC());
+                clock, pause, connections);
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
         listener = Listener.start("imap", any, null, s -> new ImapSession(s, plain).run());
         implicit = Listener.start("imaps", any, serverTls, s -> new ImapSession(s, tls).run());

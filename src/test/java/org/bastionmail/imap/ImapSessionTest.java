@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Set;
+import org.bastionmail.config.Config;
 import org.bastionmail.store.DeliveryOutcome;
 import org.bastionmail.store.Flag;
 import org.junit.jupiter.api.AfterEach;
@@ -348,7 +349,7 @@ class ImapSessionTest {
     @Test
     void appendLargerThanTheLimitIsRefusedBeforeItIsSent() throws Exception {
         server.close();
-        server = new ImapHarness(dir.resolve("small"), new ImapLimits(8192, 65_536, 100, Duration.ofMinutes(30), 20, 3));
+        server = new ImapHarness(dir.resolve("small"), ImapLimits.defaults(Config.Limits.defaults()).withMessageSize(100));
         try (ImapHarness.Client c = server.login(ImapHarness.ALICE)) {
             assertThat(c.command("a CAPABILITY")).contains("APPENDLIMIT=100");
             c.send("b APPEND INBOX {101}\r\n");

@@ -54,7 +54,7 @@ class ExternalClientsIT {
         return new Result(process.exitValue(), output);
     }
 
-    private static void requireTool(String tool) {
+    static void requireTool(String tool) {
         boolean present = System.getenv("PATH") != null && List.of(System.getenv("PATH").split(File.pathSeparator)).stream()
                 .anyMatch(dir -> new File(dir, tool).canExecute());
         if (!present && System.getenv("CI") != null) {

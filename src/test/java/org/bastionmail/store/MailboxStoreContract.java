@@ -170,6 +170,24 @@ public interface MailboxStoreContract {
     }
 
     @Test
+    default void contentsOfAMailboxOpenEachMessageOnlyInIt() throws IOException {
+        store().ensureAccount(ALICE);
+        store().ensureAccount("bob@example.test");
+        long one = uid(store().deliver(ALICE, "INBOX", "c1", message("one\r\n"), Instant.now(), NO_LIMIT));
+        long two = uid(store().deliver(ALICE, "INBOX", "c2", message("two\r\n"), Instant.now(), NO_LIMIT));
+        MailboxStore.ContentSource contents = store().contents(ALICE, "INBOX");
+        try (InputStream in = contents.open(two).orElseThrow()) {
+            assertThat(in.readAllBytes()).isEqualTo("two\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(contents.open(two + 1)).isEmpty();
+        store().expunge(ALICE, "INBOX", List.of(one));
+        assertThat(contents.open(one)).isEmpty(); // expunged while the source was in use
+        assertThat(store().contents(ALICE, "Sent").open(two)).isEmpty();
+        assertThat(store().contents("bob@example.test", "INBOX").open(two)).isEmpty(); // another account's mail
+        assertThat(store().contents(ALICE, "No such box").open(two)).isEmpty();
+    }
+
+    @Test
     default void theSameDeliveryKeyStoresOneMessage() throws IOException {
         store().ensureAccount(ALICE);
         Path file = message("once\r\n");
