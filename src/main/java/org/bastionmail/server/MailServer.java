@@ -12,11 +12,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import javax.net.ssl.SSLContext;
 import org.bastionmail.config.Config;
 import org.bastionmail.delivery.Bounces;
 import org.bastionmail.delivery.LocalDelivery;
 import org.bastionmail.delivery.RemoteDelivery;
+import org.bastionmail.mail.MailAddress;
+import org.bastionmail.reports.ReportPoster;
+import org.bastionmail.reports.ReportSender;
+import org.bastionmail.reports.ReportSettings;
+import org.bastionmail.tlsrpt.TlsResultRecorder;
 import org.bastionmail.dsn.DsnSettings;
 import org.bastionmail.dkim.DkimVerifier;
 import org.bastionmail.dmarc.AggregateReportLog;
@@ -74,6 +82,11 @@ public final class MailServer implements AutoCloseable {
     private final RemoteDelivery remote;
     private final List<Listener> listeners = new ArrayList<>();
     private final MessageHooks hooks;
+    /** Periodic work that is not per connection: the daily reports. */
+    private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("reports").daemon(true).factory());
+    private final java.util.concurrent.atomic.AtomicReference<ScheduledFuture<?>> reports =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     private MailServer(Config config, Directory directory, MailboxStore store, FileQueue queue, LocalDelivery delivery,
             RemoteDelivery remote, MessageHooks hooks) {
@@ -95,11 +108,16 @@ public final class MailServer implements AutoCloseable {
         MailboxStore store = SqliteMailboxStore.open(dataDir);
         FileQueue queue = FileQueue.open(dataDir);
         DnsResolver dns = DnsjavaResolver.create(config.dns());
-        MessageHooks hooks = mailAuthentication(config, dns);
+        PublicSuffixList suffixes = config.dmarc().publicSuffixList().isPresent()
+                ? PublicSuffixList.load(config.dmarc().publicSuffixList().get())
+                : PublicSuffixList.bundled();
+        MessageHooks hooks = mailAuthentication(config, dns, suffixes);
         Bounces bounces = new Bounces(queue, DsnSettings.defaults(config.hostname()), GIVE_UP_AFTER, Clock.systemUTC());
         LocalDelivery delivery = LocalDelivery.start(queue, store, directory, LocalDelivery.Options.defaults(bounces));
-        RemoteDelivery remote = Outbound.start(config, dns, queue, directory, bounces);
+        TlsResultRecorder tlsResults = new TlsResultRecorder(dataDir, Clock.systemUTC());
+        RemoteDelivery remote = Outbound.start(config, dns, queue, directory, bounces, tlsResults);
         MailServer server = new MailServer(config, directory, store, queue, delivery, remote, hooks);
+        server.reports.set(startReports(config, dns, suffixes, queue, tlsResults, server.background));
         try {
             AuthMechanisms auth = AuthMechanisms.of(SaslMechanisms.names(), name -> SaslMechanisms.create(name, directory));
             TlsUpgrade upgrade = new TlsUpgrade(tls);
@@ -123,17 +141,26 @@ public final class MailServer implements AutoCloseable {
     }
 
     /** SPF, DKIM, DMARC and reverse DNS for inbound mail, DKIM signing for submitted mail. */
-    private static MessageHooks mailAuthentication(Config config, DnsResolver dns) throws IOException {
+    private static MessageHooks mailAuthentication(Config config, DnsResolver dns, PublicSuffixList suffixes)
+            throws IOException {
         Clock clock = Clock.systemUTC();
-        PublicSuffixList suffixes = config.dmarc().publicSuffixList().isPresent()
-                ? PublicSuffixList.load(config.dmarc().publicSuffixList().get())
-                : PublicSuffixList.bundled();
         String authservId = config.policy().authservId();
         InboundChecks inbound = new InboundChecks(new SpfVerifier(dns, clock, config.hostname()),
                 new DkimVerifier(dns, clock), new DmarcVerifier(dns, suffixes, new SecureRandom()),
                 new IprevVerifier(dns), new HeloCheck(dns), AuthPolicy.of(config.policy()), authservId,
                 AggregateReportLog.open(config.dataDir()), clock);
         return new MailAuthHooks(authservId, inbound, new SubmissionSigning(config.dataDir(), clock));
+    }
+
+    /** TLS reports (RFC 8460) and DMARC aggregate reports (RFC 7489 7.2), sent once a UTC day is over. */
+    private static ScheduledFuture<?> startReports(Config config, DnsResolver dns, PublicSuffixList suffixes,
+            FileQueue queue, TlsResultRecorder tlsResults, ScheduledExecutorService scheduler) throws IOException {
+        String domain = config.primaryDomain().orElse(config.hostname());
+        Clock clock = Clock.systemUTC();
+        ReportSender sender = new ReportSender(config.dataDir(), tlsResults, dns, suffixes, queue,
+                new ReportSettings(config.hostname(), domain, MailAddress.parse("postmaster@" + domain)), clock,
+                Optional.of(new SubmissionSigning(config.dataDir(), clock)), ReportPoster.http(Duration.ofSeconds(30)));
+        return sender.start(scheduler);
     }
 
     private static SSLContext tlsContext(Config config) throws IOException, GeneralSecurityException {
@@ -228,6 +255,8 @@ public final class MailServer implements AutoCloseable {
         listeners.forEach(Listener::stopAccepting);
         long deadline = System.nanoTime() + grace.toNanos();
         listeners.forEach(l -> l.finishSessions(deadline));
+        Optional.ofNullable(reports.get()).ifPresent(task -> task.cancel(false));
+        background.shutdownNow();
         remote.close();
         delivery.close();
         try {

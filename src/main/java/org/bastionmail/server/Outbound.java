@@ -32,8 +32,8 @@ import org.bastionmail.tlsrpt.TlsResultRecorder;
 final class Outbound {
     private Outbound() {}
 
-    static RemoteDelivery start(Config config, DnsResolver dns, FileQueue queue, Directory directory, Bounces bounces)
-            throws IOException {
+    static RemoteDelivery start(Config config, DnsResolver dns, FileQueue queue, Directory directory, Bounces bounces,
+            TlsResultRecorder tlsResults) throws IOException {
         Clock clock = Clock.systemUTC();
         Config.Delivery settings = config.delivery();
         MxResolver routes = new MxResolver(dns, new RoutingSettings(settings.remotePort(), AddressFamilies.IPV6_FIRST,
@@ -44,7 +44,7 @@ final class Outbound {
         }
         SmtpTransport transport = new SmtpTransport(routes, smarthost(settings), new DaneLookup(dns, settings.remotePort()),
                 new MtaSts(dns, HttpsPolicyFetcher.withDefaultTrust(dns), config.dataDir(), clock),
-                StsCertificateCheck.withDefaultTrust(), new TlsResultRecorder(config.dataDir(), clock), client);
+                StsCertificateCheck.withDefaultTrust(), tlsResults, client);
         return RemoteDelivery.start(queue, directory, transport, RemoteDelivery.Options.defaults(bounces),
                 new QueueRequests(config.dataDir()));
     }
