@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 import org.bastionmail.dane.DaneLookup;
 import org.bastionmail.dane.DanePolicy;
 import org.bastionmail.dane.DaneVerdict;
@@ -45,9 +47,17 @@ import org.slf4j.LoggerFactory;
  * host — DANE when secure TLSA records exist (RFC 7672), else MTA-STS (RFC 8461), else opportunistic
  * STARTTLS — tries every host in order until one takes the messages, and records TLS results for
  * reporting (RFC 8460).
+ *
+ * <p>REQUIRETLS messages (RFC 8689 4.2.1) go only to a host whose name is authentic (a DNSSEC-secure MX
+ * answer, an implicit MX, an MTA-STS policy listing it, or the configured smarthost), over TLS whose
+ * certificate was verified (DANE, MTA-STS, or PKIX for the host name), to a server offering REQUIRETLS.
+ * A host that falls short is passed over for those messages only; when no host qualifies they fail
+ * permanently (5.7.10, or 5.7.30 when TLS was fine but REQUIRETLS was not offered).
  */
 public final class SmtpTransport implements OutboundTransport {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpTransport.class);
+    /** RFC 8689 4.2.1: the codes of a REQUIRETLS message refused for want of verified TLS or of the extension. */
+    private static final Set<String> REQUIRETLS_REFUSALS = Set.of("5.7.10", "5.7.30");
 
     private final MxResolver routes;
     private final Optional<Smarthost> smarthost;
@@ -56,9 +66,22 @@ public final class SmtpTransport implements OutboundTransport {
     private final StsCertificateCheck stsCheck;
     private final TlsResultRecorder tlsResults;
     private final ClientSettings client;
+    private final Function<String, CertificateCheck> pkix;
 
     public SmtpTransport(MxResolver routes, Optional<Smarthost> smarthost, DaneLookup dane, MtaSts mtaSts,
             StsCertificateCheck stsCheck, TlsResultRecorder tlsResults, ClientSettings client) {
+        this(routes, smarthost, dane, mtaSts, stsCheck, tlsResults, client, CertificateCheck::systemTrust);
+    }
+
+    /**
+     * @param pkix the PKIX check of a host name where neither DANE nor MTA-STS applies (the system trust
+     *     store by default; tests and private networks give their own anchors): it decides whether an
+     *     opportunistic connection counts as verified, which REQUIRETLS messages need
+     */
+    public SmtpTransport(MxResolver routes, Optional<Smarthost> smarthost, DaneLookup dane, MtaSts mtaSts,
+            StsCertificateCheck stsCheck, TlsResultRecorder tlsResults, ClientSettings client,
+            Function<String, CertificateCheck> pkix) {
+        this.pkix = pkix;
         this.routes = routes;
         this.smarthost = smarthost;
         this.dane = dane;
@@ -70,7 +93,9 @@ public final class SmtpTransport implements OutboundTransport {
 
     /** How to secure the connection to one host, or why not to connect at all. */
     private sealed interface Plan {
-        record Connect(TlsPolicy policy, org.bastionmail.tlsrpt.TlsPolicy reported) implements Plan {}
+        /** @param authenticName whether the host's name is secure enough for REQUIRETLS (RFC 8689 4.2.1 step 2) */
+        record Connect(TlsPolicy policy, org.bastionmail.tlsrpt.TlsPolicy reported, boolean authenticName)
+                implements Plan {}
 
         record Skip(String reason) implements Plan {}
     }
@@ -90,6 +115,8 @@ public final class SmtpTransport implements OutboundTransport {
     private void deliver(String domain, Route.Hosts hosts, List<Message> messages, Map<Key, Outcome> outcomes) {
         Optional<StsPolicy> sts = smarthost.isPresent() ? Optional.empty() : stsPolicy(domain);
         String lastProblem = "4.4.1 no server of " + domain + " could be reached";
+        Map<Key, String> requireTlsRefusals = new HashMap<>();
+        hosts:
         for (RouteHost host : hosts.usable()) {
             Plan plan = plan(domain, hosts, host, sts);
             if (plan instanceof Plan.Skip skip) {
@@ -99,19 +126,25 @@ public final class SmtpTransport implements OutboundTransport {
             }
             Plan.Connect connect = (Plan.Connect) plan;
             for (Endpoint endpoint : host.endpoints(hosts.port(), hosts.security())) {
-                Optional<String> problem = deliverOver(endpoint, connect, hosts, messages, outcomes);
+                Optional<String> problem = deliverOver(endpoint, connect, hosts, messages, outcomes, requireTlsRefusals);
                 if (problem.isEmpty()) {
-                    return;
+                    // RFC 8689 4.2.1: REQUIRETLS messages this host could not take try the next MX host
+                    if (messages.stream().allMatch(m -> open(m, outcomes).isEmpty())) {
+                        return;
+                    }
+                    continue hosts;
                 }
                 lastProblem = problem.get();
             }
         }
+        // RFC 8689 4.2.1: no host met the sender's requirement: a non-delivery report, never a downgrade
+        requireTlsRefusals.forEach((key, reason) -> outcomes.putIfAbsent(key, new Outcome.PermFailed(reason)));
         everyone(messages, outcomes, new Outcome.TempFailed(lastProblem));
     }
 
     /** Sends what has no outcome yet over one connection; returns why it could not finish, if it could not. */
     private Optional<String> deliverOver(Endpoint endpoint, Plan.Connect plan, Route.Hosts hosts, List<Message> messages,
-            Map<Key, Outcome> outcomes) {
+            Map<Key, Outcome> outcomes, Map<Key, String> requireTlsRefusals) {
         try (SmtpConnection connection = SmtpConnection.open(endpoint, plan.policy(), client)) {
             String tls = connection.tls().map(t -> t.summary()).orElse("no TLS");
             if (connection.tls().isPresent()) {
@@ -128,11 +161,26 @@ public final class SmtpTransport implements OutboundTransport {
                 if (!connection.usable()) {
                     return Optional.of("4.4.2 connection to " + endpoint.hostname() + " lost");
                 }
+                boolean requireTls = message.envelope().requireTls() && message.envelope().sender().isPresent();
+                if (requireTls && !plan.authenticName()) {
+                    // RFC 8689 4.2.1 step 2: the client does not know how the host was found, so it is checked here
+                    for (Envelope.Recipient r : open) {
+                        requireTlsRefusals.put(new Key(message.queueId(), r.address()), "5.7.10 REQUIRETLS: the name "
+                                + endpoint.hostname() + " is secured neither by DNSSEC nor by an MTA-STS policy");
+                    }
+                    continue;
+                }
                 OutboundMessage outbound = OutboundMessage.of(message.envelope(), open,
                         new QueuedContent(message.envelope().prependedHeaders(), message.content()));
                 MessageResult result = connection.send(outbound);
                 for (RecipientResult r : result.recipients()) {
                     Key key = new Key(message.queueId(), r.recipient().address());
+                    if (requireTls && r.status() instanceof RecipientStatus.PermFailed f && f.reply().local()
+                            && REQUIRETLS_REFUSALS.contains(f.reply().status())) {
+                        // the client refused it here (unverified TLS, no REQUIRETLS): another host may do
+                        requireTlsRefusals.put(key, f.reply().status() + " " + endpoint.hostname() + ": " + f.reply().text());
+                        continue;
+                    }
                     switch (r.status()) {
                         case RecipientStatus.Delivered d -> outcomes.put(key, new Outcome.Delivered(
                                 endpoint.hostname() + " [" + endpoint.address().getAddress().getHostAddress() + "] said "
@@ -179,8 +227,11 @@ public final class SmtpTransport implements OutboundTransport {
         if (smarthost.isPresent()) {
             // A smarthost is our own choice: its certificate must be valid for its name.
             return new Plan.Connect(new TlsPolicy.RequiredVerified(CertificateCheck.systemTrust(host.name())),
-                    org.bastionmail.tlsrpt.TlsPolicy.none(domain));
+                    org.bastionmail.tlsrpt.TlsPolicy.none(domain), true);
         }
+        // RFC 8689 4.2.1 step 2: an MX answer must be DNSSEC-secure, or MTA-STS must vouch for the name
+        boolean authenticName = hosts.implicitMx() || hosts.mxDnssec() == DnssecStatus.SECURE
+                || sts.filter(p -> p.mode() != StsMode.NONE && p.mxMatches(host.name())).isPresent();
         DnssecStatus addresses = host.addressesSecure() ? DnssecStatus.SECURE : DnssecStatus.INSECURE;
         DanePolicy danePolicy = dane.policy(host.name(), hosts.mxDnssec(), addresses);
         switch (danePolicy) {
@@ -191,10 +242,12 @@ public final class SmtpTransport implements OutboundTransport {
                     if (required.verify(chain, host.name()) instanceof DaneVerdict.Failed failed) {
                         throw new CertificateException("DANE: " + failed.reason());
                     }
-                }), reported);
+                }), reported, authenticName);
             }
             case DanePolicy.EncryptOnly e -> {
-                return new Plan.Connect(new TlsPolicy.RequiredUnverified(), org.bastionmail.tlsrpt.TlsPolicy.none(domain));
+                // REQUIRETLS messages are then refused (5.7.10): the connection is never verified
+                return new Plan.Connect(new TlsPolicy.RequiredUnverified(), org.bastionmail.tlsrpt.TlsPolicy.none(domain),
+                        authenticName);
             }
             case DanePolicy.TemporaryFailure t -> {
                 return new Plan.Skip("4.7.5 DANE lookup for " + host.name() + " failed: " + t.reason());
@@ -215,16 +268,20 @@ public final class SmtpTransport implements OutboundTransport {
                     if (stsCheck.checkCertificate(policy, host.name(), chain, "UNKNOWN") instanceof StsVerdict.Fail fail) {
                         throw new CertificateException("MTA-STS: " + fail.detail());
                     }
-                }), reported);
+                }), reported, authenticName);
             }
-            // testing: deliver whatever happens, and report what would have failed
+            // testing: deliver whatever happens, and report what would have failed; the exception only marks
+            // the connection unverified (TlsInfo.verified), which REQUIRETLS messages look at
             return new Plan.Connect(new TlsPolicy.Opportunistic(Optional.of(chain -> {
                 if (stsCheck.checkCertificate(policy, host.name(), chain, "UNKNOWN") instanceof StsVerdict.Fail fail) {
                     tlsResults.failure(reported, FailureDetail.of(fail.type(), host.name()));
+                    throw new CertificateException("MTA-STS (testing): " + fail.detail());
                 }
-            })), reported);
+            })), reported, authenticName);
         }
-        return new Plan.Connect(TlsPolicy.opportunistic(), org.bastionmail.tlsrpt.TlsPolicy.none(domain));
+        // Never stops delivery; it says whether the peer was verified, for the log and for REQUIRETLS
+        return new Plan.Connect(new TlsPolicy.Opportunistic(Optional.of(pkix.apply(host.name()))),
+                org.bastionmail.tlsrpt.TlsPolicy.none(domain), authenticName);
     }
 
     private Optional<StsPolicy> stsPolicy(String domain) {

@@ -20,9 +20,17 @@ final class EnvelopePhase {
         this.context = context;
     }
 
-    /** MAIL FROM (RFC 5321 4.1.1.2); the session has checked the sequence and TLS/AUTH already. */
-    Transaction mail(SmtpCommand.Mail command, boolean esmtp, Optional<String> account) throws Rejection {
+    /**
+     * MAIL FROM (RFC 5321 4.1.1.2); the session has checked the sequence and TLS/AUTH already.
+     *
+     * @param tls whether the session is under TLS: REQUIRETLS is refused otherwise (RFC 8689 2)
+     */
+    Transaction mail(SmtpCommand.Mail command, boolean esmtp, boolean tls, Optional<String> account)
+            throws Rejection {
         MailParameters params = MailParameters.parse(parameters(command.params(), esmtp));
+        if (params.requireTls() && !tls) {
+            throw new Rejection(Reply.REQUIRETLS_WITHOUT_TLS);
+        }
         if (params.size().isPresent() && params.size().getAsLong() > context.limits().messageSize()) {
             throw new Rejection(Reply.TOO_BIG); // RFC 1870 6.1
         }

@@ -13,9 +13,10 @@ import org.bastionmail.queue.Envelope;
  * @param smtpUtf8 SMTPUTF8 (RFC 6531 3.4)
  * @param ret DSN RET (RFC 3461 4.3)
  * @param envId DSN ENVID, xtext-decoded (RFC 3461 4.4)
+ * @param requireTls REQUIRETLS (RFC 8689 2): the message may only travel on over verified TLS
  */
 record MailParameters(OptionalLong size, Envelope.BodyType body, boolean smtpUtf8,
-        Optional<Envelope.Ret> ret, Optional<String> envId) {
+        Optional<Envelope.Ret> ret, Optional<String> envId, boolean requireTls) {
 
     // RFC 3461 4.4: ENVID is at most 100 characters (before decoding).
     private static final int MAX_ENVID = 100;
@@ -26,6 +27,7 @@ record MailParameters(OptionalLong size, Envelope.BodyType body, boolean smtpUtf
         boolean smtpUtf8 = false;
         Optional<Envelope.Ret> ret = Optional.empty();
         Optional<String> envId = Optional.empty();
+        boolean requireTls = false;
         for (Map.Entry<String, String> p : params.entrySet()) {
             String v = p.getValue();
             switch (p.getKey()) {
@@ -57,12 +59,18 @@ record MailParameters(OptionalLong size, Envelope.BodyType body, boolean smtpUtf
                     }
                     envId = Optional.of(Xtext.decode(v).orElseThrow(() -> new Rejection(Reply.SYNTAX)));
                 }
+                case "REQUIRETLS" -> {
+                    if (!v.isEmpty()) {
+                        throw new Rejection(Reply.SYNTAX); // RFC 8689 2: no esmtp-value
+                    }
+                    requireTls = true;
+                }
                 case "AUTH" -> {
                     // RFC 4954 5: the AUTH parameter may be ignored; we keep nothing from it.
                 }
                 default -> throw new Rejection(Reply.UNKNOWN_PARAMETER);
             }
         }
-        return new MailParameters(size, body, smtpUtf8, ret, envId);
+        return new MailParameters(size, body, smtpUtf8, ret, envId, requireTls);
     }
 }

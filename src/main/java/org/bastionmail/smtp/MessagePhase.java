@@ -196,7 +196,7 @@ final class MessagePhase {
                 return;
             }
             Envelope envelope = new Envelope(tx.sender, tx.recipients, tx.params.body(), tx.params.smtpUtf8(),
-                    tx.params.ret(), tx.params.envId(), false, facts.client().getHostAddress(), facts.helo(),
+                    tx.params.ret(), tx.params.envId(), tx.params.requireTls(), facts.client().getHostAddress(), facts.helo(),
                     facts.account(), context.clock().instant());
             HookVerdict verdict;
             try {

@@ -45,6 +45,8 @@ record Reply(int code, String enhanced, String text) {
     static final Reply NO_FROM = new Reply(550, "5.6.0", "Message has no valid From: header");
     static final Reply AUTH_REQUIRED = new Reply(530, "5.7.0", "Authentication required");
     static final Reply STARTTLS_FIRST = new Reply(530, "5.7.0", "Must issue STARTTLS first");
+    // RFC 8689 2: REQUIRETLS only in a TLS session; the RFC names no reply for it, 5.7.10 is "Encryption needed".
+    static final Reply REQUIRETLS_WITHOUT_TLS = new Reply(530, "5.7.10", "REQUIRETLS needs a TLS session");
     static final Reply ENCRYPTION_REQUIRED = new Reply(538, "5.7.11", "Encryption required for requested authentication mechanism");
     static final Reply AUTH_OK = new Reply(235, "2.7.0", "Authentication successful");
     static final Reply AUTH_FAILED = new Reply(535, "5.7.8", "Authentication credentials invalid");

@@ -182,6 +182,10 @@ public final class SmtpSession implements Runnable {
         if (tls.isEmpty() && context.tls().isPresent()) {
             lines.add("STARTTLS"); // RFC 3207
         }
+        if (tls.isPresent()) {
+            // RFC 8689 2: REQUIRETLS is only usable in a TLS session, so it is only offered there
+            lines.add("REQUIRETLS");
+        }
         if (tls.isPresent() && account.isEmpty() && !context.auth().names().isEmpty()) {
             lines.add("AUTH " + String.join(" ", context.auth().names())); // RFC 4954, only under TLS
         }
@@ -201,7 +205,7 @@ public final class SmtpSession implements Runnable {
         if (context.mode().requiresAuth() && account.isEmpty()) {
             throw new Rejection(Reply.AUTH_REQUIRED); // RFC 6409 4.3
         }
-        transaction = Optional.of(envelopes.mail(command, esmtp, account));
+        transaction = Optional.of(envelopes.mail(command, esmtp, tls.isPresent(), account));
         conversation.send(Reply.SENDER_OK);
     }
 

@@ -20,15 +20,17 @@ import org.bastionmail.smtp.client.ConnectionFailure.Stage;
 final class MailTransaction {
     private final Wire wire;
     private final ServerInfo server;
+    private final Optional<TlsInfo> tls;
     private final Timeouts timeouts;
     private final OutboundMessage message;
     /** Per recipient: the final status, or null while accepted and waiting for the end of data. */
     private final RecipientStatus[] statuses;
     private boolean leftOpen;
 
-    MailTransaction(Wire wire, ServerInfo server, Timeouts timeouts, OutboundMessage message) {
+    MailTransaction(Wire wire, ServerInfo server, Optional<TlsInfo> tls, Timeouts timeouts, OutboundMessage message) {
         this.wire = wire;
         this.server = server;
+        this.tls = tls;
         this.timeouts = timeouts;
         this.message = message;
         this.statuses = new RecipientStatus[message.recipients().size()];
@@ -135,6 +137,17 @@ final class MailTransaction {
 
     /** Reasons this server can never take the message, found before sending anything. */
     private Optional<SmtpReply> refusal() {
+        // RFC 8689 4.2.1 applies to messages with a reverse-path; a bounce is sent anyway (RFC 8689 5)
+        if (message.requireTls() && message.sender().isPresent()) {
+            if (tls.isEmpty() || !tls.get().verified()) {
+                return Optional.of(SmtpReply.local(550, "5.7.10",
+                        "REQUIRETLS: the connection to the receiving server is not TLS with a verified certificate"));
+            }
+            if (!server.supports("REQUIRETLS")) {
+                return Optional.of(SmtpReply.local(550, "5.7.30",
+                        "REQUIRETLS support required: the receiving server does not offer REQUIRETLS"));
+            }
+        }
         boolean utf8Needed = message.smtpUtf8() || !ascii(message.sender().map(MailAddress::toString).orElse(""))
                 || message.recipients().stream().anyMatch(r -> !ascii(r.address().toString()));
         if (utf8Needed && !server.supports("SMTPUTF8")) {
@@ -176,12 +189,20 @@ final class MailTransaction {
         if (message.smtpUtf8() || !ascii(mail.toString())) {
             mail.append(" SMTPUTF8"); // RFC 6531 3.4
         }
+        if (requireTlsParameter()) {
+            mail.append(" REQUIRETLS"); // RFC 8689 2
+        }
         if (server.supports("DSN")) {
             // RFC 3461 4.3, 4.4
             message.ret().ifPresent(ret -> mail.append(" RET=").append(ret == Envelope.Ret.FULL ? "FULL" : "HDRS"));
             message.envId().ifPresent(id -> mail.append(" ENVID=").append(Xtext.encode(id)));
         }
         return mail.toString();
+    }
+
+    /** RFC 8689 2: the parameter only in a session that meets its requirements (refusal() checked the rest). */
+    private boolean requireTlsParameter() {
+        return message.requireTls() && server.supports("REQUIRETLS") && tls.isPresent() && tls.get().verified();
     }
 
     private String rcptCommand(Envelope.Recipient recipient) {

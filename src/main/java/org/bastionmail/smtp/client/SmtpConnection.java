@@ -221,7 +221,7 @@ public final class SmtpConnection implements AutoCloseable {
      * {@link MessageResult#connectionFailure()}, after which {@link #usable()} is false.
      */
     public MessageResult send(OutboundMessage message) {
-        MailTransaction transaction = new MailTransaction(wire, server, settings.timeouts(), message);
+        MailTransaction transaction = new MailTransaction(wire, server, tls, settings.timeouts(), message);
         if (broken) {
             return transaction.notSent(ConnectionFailure.temporary(Stage.MAIL, "connection no longer usable"));
         }
