@@ -477,14 +477,18 @@ class FakeServerTest {
 
     @Test
     void connectionRefusedIsATemporaryConnectFailure() throws Exception {
-        server = ScriptedServer.start(peer -> {});
-        Endpoint closed = server.endpoint();
-        server.close();
-        assertThatThrownBy(() -> SmtpConnection.open(closed, OPPORTUNISTIC, SHORT))
-                .isInstanceOfSatisfying(SmtpClientException.class, e -> {
-                    assertThat(e.failure().stage()).isEqualTo(Stage.CONNECT);
-                    assertThat(e.failure().permanent()).isFalse();
-                });
+        // A bound socket that does not listen keeps the port ours, and a connection to it is refused:
+        // a freed port could be taken by another process in the meantime.
+        try (java.net.Socket reserved = new java.net.Socket()) {
+            reserved.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            Endpoint closed = new Endpoint(new java.net.InetSocketAddress("127.0.0.1", reserved.getLocalPort()),
+                    "mx.example.test", Endpoint.Security.STARTTLS);
+            assertThatThrownBy(() -> SmtpConnection.open(closed, OPPORTUNISTIC, SHORT))
+                    .isInstanceOfSatisfying(SmtpClientException.class, e -> {
+                        assertThat(e.failure().stage()).isEqualTo(Stage.CONNECT);
+                        assertThat(e.failure().permanent()).isFalse();
+                    });
+        }
     }
 
     @Test
