@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.bastionmail.config.Config;
 import org.bastionmail.io.CarrierOffload;
 import org.bastionmail.net.AuthFailures;
 import org.bastionmail.net.Blocklist;
@@ -63,6 +64,12 @@ public final class BanList implements Blocklist, AuthFailures {
             if (failures < 1 || !window.isPositive() || !firstBan.isPositive() || maxBan.compareTo(firstBan) < 0) {
                 throw new IllegalArgumentException("ban settings out of range");
             }
+        }
+
+        /** The settings of {@code [defence]}; the loader has checked every network. */
+        public static Settings of(Config.Defence defence) {
+            return new Settings(defence.authFailures(), defence.authFailureWindow(), defence.banTime(),
+                    defence.banTimeMax(), defence.allowNetworks().stream().map(Cidr::parse).toList());
         }
 
         /** 10 failures in 10 minutes; 15 minutes, doubling up to a week; loopback never banned. */
@@ -233,9 +240,10 @@ public final class BanList implements Blocklist, AuthFailures {
             try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                     FileLock lock = channel.lock()) {
                 Map<ClientNetwork, Ban> saved = new HashMap<>(read(file));
-                change.accept(saved);
+                // a client whose last ban ended longer ago than the longest ban starts afresh
                 Instant forgetBefore = clock.instant().minus(settings.maxBan());
                 saved.values().removeIf(b -> b.until().isBefore(forgetBefore));
+                change.accept(saved);
                 write(saved);
                 adopt(saved, FileStamp.of(file));
                 return saved;

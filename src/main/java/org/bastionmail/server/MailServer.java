@@ -39,7 +39,6 @@ import org.bastionmail.spf.SpfVerifier;
 import org.bastionmail.directory.Directory;
 import org.bastionmail.directory.SqliteDirectory;
 import org.bastionmail.io.PrivateDirectories;
-import org.bastionmail.net.Cidr;
 import org.bastionmail.net.ConnectionLimits;
 import org.bastionmail.net.Listener;
 import org.bastionmail.net.Protocol;
@@ -109,7 +108,7 @@ public final class MailServer implements AutoCloseable {
         Bounces bounces = new Bounces(queue, DsnSettings.defaults(config.hostname()), GIVE_UP_AFTER, Clock.systemUTC());
         LocalDelivery delivery = LocalDelivery.start(queue, store, directory, LocalDelivery.Options.defaults(bounces));
         RemoteDelivery remote = Outbound.start(config, dns, queue, directory, bounces);
-        BanList bans = BanList.open(dataDir, banSettings(config.defence()), Clock.systemUTC());
+        BanList bans = BanList.open(dataDir, BanList.Settings.of(config.defence()), Clock.systemUTC());
         MailServer server = new MailServer(config, directory, store, queue, delivery, remote, hooks, bans);
         try {
             AuthMechanisms auth = AuthMechanisms.of(SaslMechanisms.names(), name -> SaslMechanisms.create(name, directory));
@@ -145,12 +144,6 @@ public final class MailServer implements AutoCloseable {
                 new IprevVerifier(dns), new HeloCheck(dns), AuthPolicy.of(config.policy()), authservId,
                 AggregateReportLog.open(config.dataDir()), clock);
         return new MailAuthHooks(authservId, inbound, new SubmissionSigning(config.dataDir(), clock));
-    }
-
-    /** The ban list's settings from {@code [defence]}; the loader has checked every network. */
-    static BanList.Settings banSettings(Config.Defence defence) {
-        return new BanList.Settings(defence.authFailures(), defence.authFailureWindow(), defence.banTime(),
-                defence.banTimeMax(), defence.allowNetworks().stream().map(Cidr::parse).toList());
     }
 
     private static SSLContext tlsContext(Config config) throws IOException, GeneralSecurityException {
