@@ -3,6 +3,7 @@ package org.bastionmail.net;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,12 +43,22 @@ public final class ConnectionLimits {
 
     private final Settings settings;
     private final Clock clock;
+    private final List<Cidr> exempt;
     private final Map<ClientNetwork, Client> clients = new HashMap<>();
     private int total;
 
     public ConnectionLimits(Settings settings, Clock clock) {
+        this(settings, clock, List.of());
+    }
+
+    /**
+     * @param exempt networks only the total limit applies to: the allow list, where a webmail or a local
+     *     relay opens many connections from one address on behalf of many users
+     */
+    public ConnectionLimits(Settings settings, Clock clock, List<Cidr> exempt) {
         this.settings = settings;
         this.clock = clock;
+        this.exempt = List.copyOf(exempt);
     }
 
     /** No limits worth the name: for callers that have none configured. */
@@ -64,6 +75,10 @@ public final class ConnectionLimits {
         ClientNetwork network = ClientNetwork.of(address);
         if (total >= settings.maxConnections()) {
             return new Admission.Refused("too many connections in total (" + settings.maxConnections() + ")");
+        }
+        if (exempt.stream().anyMatch(c -> c.contains(address))) {
+            total++;
+            return new Admission.Admitted(new Release(this, null));
         }
         if (clients.size() > PRUNE_ABOVE) {
             prune();
@@ -87,7 +102,7 @@ public final class ConnectionLimits {
 
     private synchronized void release(ClientNetwork network) {
         total--;
-        Client client = clients.get(network);
+        Client client = network == null ? null : clients.get(network);
         if (client != null) {
             client.open--;
         }

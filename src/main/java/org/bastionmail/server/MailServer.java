@@ -85,7 +85,7 @@ public final class MailServer implements AutoCloseable {
         this.bans = bans;
         Config.Defence defence = config.defence();
         this.connectionLimits = new ConnectionLimits(new ConnectionLimits.Settings(defence.maxConnections(),
-                defence.maxConnectionsPerIp(), defence.connectionRatePerIp()), Clock.systemUTC());
+                defence.maxConnectionsPerIp(), defence.connectionRatePerIp()), Clock.systemUTC(), bans.settings().allow());
         this.hooks = hooks;
         this.remote = remote;
         this.config = config;

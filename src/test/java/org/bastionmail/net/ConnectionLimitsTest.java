@@ -79,6 +79,20 @@ class ConnectionLimitsTest {
     }
 
     @Test
+    void exemptNetworksCountOnlyTowardsTheTotal() {
+        ConnectionLimits limits = new ConnectionLimits(new ConnectionLimits.Settings(4, 1, 1), clock,
+                java.util.List.of(Cidr.parse("127.0.0.0/8")));
+        Runnable a = admitted(limits.admit(ip("127.0.0.1")));
+        admitted(limits.admit(ip("127.0.0.1")));
+        admitted(limits.admit(ip("127.0.0.1")));
+        admitted(limits.admit(ip("192.0.2.1")));
+        assertThat(limits.admit(ip("127.0.0.1"))).isInstanceOf(Admission.Refused.class);
+        a.run();
+        assertThat(limits.admit(ip("192.0.2.1"))).isInstanceOf(Admission.Refused.class); // its own limit still holds
+        admitted(limits.admit(ip("127.0.0.1")));
+    }
+
+    @Test
     void aClockGoingBackwardsGrantsNothing() {
         ConnectionLimits limits = new ConnectionLimits(new ConnectionLimits.Settings(100, 100, 1), clock);
         admitted(limits.admit(ip("192.0.2.9"))).run();
