@@ -29,7 +29,8 @@ public record Config(
         Dns dns,
         Policy policy,
         Dmarc dmarc,
-        Delivery delivery) {
+        Delivery delivery,
+        Defence defence) {
 
     /** The listeners; an empty one is off. */
     public record Listen(
@@ -161,6 +162,31 @@ public record Config(
     }
 
     /**
+     * Availability under abuse ({@code [defence]}): connection limits checked before any session work, and
+     * the ban list fed by failed logins of SMTP, IMAP and POP3. A client is an IPv4 address or an IPv6 /64.
+     *
+     * @param maxConnections connections open at once, all listeners together
+     * @param maxConnectionsPerIp connections open at once from one client
+     * @param connectionRatePerIp new connections one client may open per minute (also the burst allowed)
+     * @param authFailures failed logins within {@code authFailureWindow} that get a client banned
+     * @param authFailureWindow the window those failures are counted in
+     * @param banTime how long a first ban lasts; each further ban of the same client lasts twice as long
+     * @param banTimeMax the longest a ban lasts
+     * @param allowNetworks CIDR ranges never banned
+     */
+    public record Defence(int maxConnections, int maxConnectionsPerIp, int connectionRatePerIp, int authFailures,
+            Duration authFailureWindow, Duration banTime, Duration banTimeMax, List<String> allowNetworks) {
+        public Defence {
+            allowNetworks = List.copyOf(allowNetworks);
+        }
+
+        public static Defence defaults() {
+            return new Defence(1000, 20, 60, 10, Duration.ofMinutes(10), Duration.ofMinutes(15), Duration.ofDays(7),
+                    List.of("127.0.0.0/8", "::1/128"));
+        }
+    }
+
+    /**
      * A relay host that takes all outbound mail; its certificate must be valid for {@code host}.
      *
      * @param implicitTls TLS from the first byte (port 465) rather than STARTTLS (587)
@@ -171,33 +197,39 @@ public record Config(
 
     /** This configuration with other listeners (tests bind to port 0). */
     public Config withListen(Listen newListen) {
-        return new Config(source, hostname, dataDir, domains, postmaster, newListen, tls, limits, dns, policy, dmarc, delivery);
+        return new Config(source, hostname, dataDir, domains, postmaster, newListen, tls, limits, dns, policy, dmarc, delivery, defence);
     }
 
     /** This configuration with other limits. */
     public Config withLimits(Limits newLimits) {
-        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, newLimits, dns, policy, dmarc, delivery);
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, newLimits, dns, policy, dmarc, delivery, defence);
     }
 
     /** This configuration with other DNS settings (tests point it at a loopback server). */
     public Config withDns(Dns newDns) {
-        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, newDns, policy, dmarc, delivery);
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, newDns, policy, dmarc, delivery, defence);
     }
 
     /** This configuration with another authentication policy. */
     public Config withPolicy(Policy newPolicy) {
-        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, newPolicy, dmarc, delivery);
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, newPolicy, dmarc, delivery, defence);
+    }
+
+    /** This configuration with other connection limits and ban settings. */
+    public Config withDefence(Defence newDefence) {
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, policy, dmarc, delivery,
+                newDefence);
     }
 
     /** This configuration with other outbound delivery settings. */
     public Config withDelivery(Delivery newDelivery) {
-        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, policy, dmarc, newDelivery);
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, policy, dmarc, newDelivery, defence);
     }
 
     /** This configuration serving other domains under another host name (tests run several servers). */
     public Config withDomains(String newHostname, List<String> newDomains) {
         return new Config(source, newHostname, dataDir, newDomains, postmaster, listen, tls, limits, dns,
-                Policy.defaults(newHostname), dmarc, delivery);
+                Policy.defaults(newHostname), dmarc, delivery, defence);
     }
 
     /** The primary local domain: the first one configured. */
@@ -226,6 +258,7 @@ public record Config(
                 Dns.defaults(),
                 Policy.defaults("mx.example.test"),
                 Dmarc.defaults(),
-                Delivery.defaults());
+                Delivery.defaults(),
+                Defence.defaults());
     }
 }

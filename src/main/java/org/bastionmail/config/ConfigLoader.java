@@ -16,13 +16,14 @@ import java.util.Optional;
 import java.util.Set;
 import org.bastionmail.mail.DomainNames;
 import org.bastionmail.mail.MailAddress;
+import org.bastionmail.net.Cidr;
 
 /**
  * Reads the TOML configuration file. Every unknown key and every bad value is reported with the file,
  * the key and the reason, all at once, and the server does not start.
  */
 public final class ConfigLoader {
-    private static final Set<String> TOP_KEYS = Set.of("hostname", "data_dir", "domains", "postmaster", "listen", "tls", "limits", "dns", "policy", "dmarc", "delivery");
+    private static final Set<String> TOP_KEYS = Set.of("hostname", "data_dir", "domains", "postmaster", "listen", "tls", "limits", "dns", "policy", "dmarc", "delivery", "defence");
     private static final Set<String> LISTEN_KEYS = Set.of("smtp", "submission", "submissions", "imap", "imaps", "pop3", "pop3s");
     private static final Set<String> TLS_KEYS = Set.of("cert", "key");
     private static final Set<String> LIMIT_KEYS = Set.of("message_size", "recipients", "command_line", "line_length",
@@ -33,6 +34,8 @@ public final class ConfigLoader {
     private static final Set<String> DMARC_KEYS = Set.of("public_suffix_list");
     private static final Set<String> DELIVERY_KEYS = Set.of("remote_port", "source_ip", "smarthost", "smarthost_tls",
             "smarthost_user", "smarthost_password_file");
+    private static final Set<String> DEFENCE_KEYS = Set.of("max_connections", "max_connections_per_ip",
+            "connection_rate_per_ip", "auth_failures", "auth_failure_window", "ban_time", "ban_time_max", "allow_networks");
 
     private final Path file;
     private final List<String> problems = new ArrayList<>();
@@ -122,12 +125,13 @@ public final class ConfigLoader {
                 string(dmarcTable, "dmarc.public_suffix_list").map(f -> base.resolve(f).normalize()));
 
         Config.Delivery delivery = delivery(table(root, "delivery"), base);
+        Config.Defence defence = defence(table(root, "defence"));
 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new Config(Optional.of(file), hostname, dataDir, domains, postmaster, listeners,
-                new Config.Tls(cert, key), parsedLimits, dns, policy, dmarc, delivery);
+                new Config.Tls(cert, key), parsedLimits, dns, policy, dmarc, delivery, defence);
     }
 
     private Config.Delivery delivery(JsonNode table, Path base) {
@@ -166,6 +170,47 @@ public final class ConfigLoader {
             return Optional.of(new Config.Smarthost(DomainNames.normalise(host), port, security.equals("implicit"), user, password));
         });
         return new Config.Delivery(remotePort, source, smarthost);
+    }
+
+    private Config.Defence defence(JsonNode table) {
+        unknownKeys(table, "defence.", DEFENCE_KEYS);
+        Config.Defence d = Config.Defence.defaults();
+        Duration banTime = Duration.ofSeconds(number(table, "defence.ban_time", d.banTime().toSeconds(), 1, 365 * 86_400L));
+        Duration banTimeMax = Duration.ofSeconds(
+                number(table, "defence.ban_time_max", Math.max(d.banTimeMax().toSeconds(), banTime.toSeconds()), 1, 365 * 86_400L));
+        if (banTimeMax.compareTo(banTime) < 0) {
+            problems.add(file + ": defence.ban_time_max: must not be shorter than defence.ban_time");
+            banTimeMax = banTime;
+        }
+        return new Config.Defence(
+                (int) number(table, "defence.max_connections", d.maxConnections(), 1, 1_000_000),
+                (int) number(table, "defence.max_connections_per_ip", d.maxConnectionsPerIp(), 1, 1_000_000),
+                (int) number(table, "defence.connection_rate_per_ip", d.connectionRatePerIp(), 1, 1_000_000),
+                (int) number(table, "defence.auth_failures", d.authFailures(), 1, 10_000),
+                Duration.ofSeconds(number(table, "defence.auth_failure_window", d.authFailureWindow().toSeconds(), 1, 7 * 86_400L)),
+                banTime, banTimeMax, networks(table.get("allow_networks"), d.allowNetworks()));
+    }
+
+    private List<String> networks(JsonNode node, List<String> fallback) {
+        if (node == null) {
+            return fallback;
+        }
+        if (!node.isArray() || node.size() > 10_000) {
+            problems.add(file + ": defence.allow_networks: must be a list of CIDR ranges, e.g. [\"127.0.0.0/8\", \"::1\"]");
+            return fallback;
+        }
+        List<String> networks = new ArrayList<>();
+        for (JsonNode element : node) {
+            try {
+                if (!element.isTextual()) {
+                    throw new IllegalArgumentException(element + " is not a string");
+                }
+                networks.add(Cidr.parse(element.asText()).toString());
+            } catch (IllegalArgumentException e) {
+                problems.add(file + ": defence.allow_networks: " + e.getMessage());
+            }
+        }
+        return List.copyOf(networks);
     }
 
     private void unknownKeys(JsonNode table, String prefix, Set<String> known) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import org.bastionmail.directory.Directory;
+import org.bastionmail.net.AuthFailures;
 import org.bastionmail.net.TlsUpgrade;
 import org.bastionmail.store.MailboxStore;
 
@@ -20,6 +21,7 @@ import org.bastionmail.store.MailboxStore;
  * @param clock time for INTERNALDATE of APPEND and for the command rate
  * @param pause how a session waits after a failed login, so tests need not really wait
  * @param connections the logged-in connections per account; one instance for all IMAP listeners
+ * @param authFailures where failed and successful logins are reported (the ban list)
  */
 public record ImapContext(
         String hostname,
@@ -30,7 +32,8 @@ public record ImapContext(
         ImapLimits limits,
         Clock clock,
         Pause pause,
-        UserConnections connections) {
+        UserConnections connections,
+        AuthFailures authFailures) {
 
     public ImapContext {
         Objects.requireNonNull(hostname, "hostname");
@@ -41,6 +44,7 @@ public record ImapContext(
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(pause, "pause");
         Objects.requireNonNull(connections, "connections");
+        Objects.requireNonNull(authFailures, "authFailures");
     }
 
     /** Waits; the delay after a failed login goes through it. */

@@ -529,6 +529,7 @@ public final class ImapSession implements Runnable {
     private String loggedIn(Optional<String> verified) throws IOException, Reply {
         if (verified.isEmpty()) {
             failedLogins++;
+            context.authFailures().failed(socket.getInetAddress(), "imap");
             // A guesser pays for every attempt: the wait doubles with each failure on this connection.
             Duration delay = context.limits().loginDelay().multipliedBy(1L << Math.min(failedLogins - 1, 3));
             try {
@@ -550,6 +551,7 @@ public final class ImapSession implements Runnable {
             LOG.info("imap: {} holds too many connections", verified.get());
             throw Reply.no("[LIMIT] Too many connections for this user"); // RFC 5530 3
         }
+        context.authFailures().succeeded(socket.getInetAddress(), "imap");
         slot = taken;
         account = verified;
         store.ensureAccount(verified.get());

@@ -1,7 +1,11 @@
 package org.bastionmail.net;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
@@ -32,12 +36,20 @@ public final class Listener implements AutoCloseable {
     private final ServerSocket serverSocket;
     private final Handler handler;
     private final SSLContext implicitTls;
+    private final Protocol protocol;
+    private final ConnectionLimits limits;
+    private final Blocklist blocklist;
+    private final BurstLog refusals = new BurstLog(LOG, Clock.systemUTC(), Duration.ofSeconds(10));
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private volatile boolean closing;
 
-    private Listener(String name, ServerSocket serverSocket, Handler handler, SSLContext implicitTls) {
+    private Listener(String name, ServerSocket serverSocket, Handler handler, SSLContext implicitTls, Protocol protocol,
+            ConnectionLimits limits, Blocklist blocklist) {
         this.name = name;
+        this.protocol = protocol;
+        this.limits = limits;
+        this.blocklist = blocklist;
         this.serverSocket = serverSocket;
         this.handler = handler;
         this.implicitTls = implicitTls;
@@ -46,10 +58,22 @@ public final class Listener implements AutoCloseable {
 
     /** Binds and starts accepting; {@code implicitTls} is null for plain (STARTTLS-capable) ports. */
     public static Listener start(String name, InetSocketAddress address, SSLContext implicitTls, Handler handler) throws IOException {
+        return start(name, address, implicitTls, Protocol.SMTP, ConnectionLimits.unlimited(), Blocklist.none(), handler);
+    }
+
+    /**
+     * Binds and starts accepting; each connection must first pass {@code blocklist} and {@code limits}, or it
+     * gets {@code protocol}'s refusal line and is closed without a session. On an implicit-TLS port a
+     * refused connection is closed without a word: a plaintext line means nothing before the handshake, and
+     * doing the handshake is the work a refusal saves.
+     */
+    public static Listener start(String name, InetSocketAddress address, SSLContext implicitTls, Protocol protocol,
+            ConnectionLimits limits, Blocklist blocklist, Handler handler) throws IOException {
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
+        // The kernel's backlog bounds the connections waiting to be accepted; nothing queues in Bastion.
         socket.bind(address, 256);
-        Listener listener = new Listener(name, socket, handler, implicitTls);
+        Listener listener = new Listener(name, socket, handler, implicitTls, protocol, limits, blocklist);
         listener.acceptor.start();
         return listener;
     }
@@ -78,12 +102,54 @@ public final class Listener implements AutoCloseable {
                 }
                 continue;
             }
-            open.add(socket);
-            Thread.ofVirtual().name(name + "-" + socket.getRemoteSocketAddress()).start(() -> serve(socket));
+            try {
+                admit(socket);
+            } catch (RuntimeException | Error e) {
+                // an acceptor that dies stops the whole listener: refuse this one connection instead
+                LOG.error("{}: cannot start a session for {}", name, socket.getRemoteSocketAddress(), e);
+                closeQuietly(socket);
+            }
         }
     }
 
-    private void serve(Socket accepted) {
+    private void admit(Socket socket) {
+        InetAddress client = socket.getInetAddress();
+        if (blocklist.blocks(client)) {
+            refuse(socket, true, "banned client " + client.getHostAddress());
+            return;
+        }
+        switch (limits.admit(client)) {
+            case ConnectionLimits.Admission.Refused r -> refuse(socket, false, r.reason());
+            case ConnectionLimits.Admission.Admitted a -> {
+                open.add(socket);
+                try {
+                    Thread.ofVirtual().name(name + "-" + socket.getRemoteSocketAddress()).start(() -> serve(socket, a.release()));
+                } catch (RuntimeException | Error e) {
+                    open.remove(socket);
+                    a.release().run();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** One line and close, on the acceptor thread: a few bytes into an empty send buffer do not block. */
+    private void refuse(Socket socket, boolean banned, String reason) {
+        refusals.warn(name + ": refused a connection: {}", reason);
+        try {
+            if (implicitTls == null) {
+                OutputStream out = socket.getOutputStream();
+                out.write((protocol.refusal(banned) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+        } catch (IOException e) {
+            LOG.debug("{}: refusal not sent: {}", name, e.getMessage());
+        } finally {
+            closeQuietly(socket);
+        }
+    }
+
+    private void serve(Socket accepted, Runnable release) {
         Socket socket = accepted;
         try {
             socket.setTcpNoDelay(true);
@@ -103,6 +169,7 @@ public final class Listener implements AutoCloseable {
             closeQuietly(accepted);
             open.remove(socket);
             open.remove(accepted);
+            release.run();
         }
     }
 

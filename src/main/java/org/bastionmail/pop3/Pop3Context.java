@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.bastionmail.net.AuthFailures;
 import org.bastionmail.net.TlsUpgrade;
 import org.bastionmail.sasl.Authenticator;
 import org.bastionmail.store.MailboxStore;
@@ -20,6 +21,7 @@ import org.bastionmail.store.MailboxStore;
  * @param clock the session's time limit is measured with it
  * @param pause how the session waits after a failed login, so tests need not really wait
  * @param locks the maildrop locks; one instance for all POP3 listeners
+ * @param authFailures where failed and successful logins are reported (the ban list)
  */
 public record Pop3Context(
         String hostname,
@@ -30,7 +32,8 @@ public record Pop3Context(
         Limits limits,
         Clock clock,
         Pause pause,
-        MaildropLocks locks) {
+        MaildropLocks locks,
+        AuthFailures authFailures) {
 
     public Pop3Context {
         Objects.requireNonNull(hostname, "hostname");
@@ -41,6 +44,7 @@ public record Pop3Context(
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(pause, "pause");
         Objects.requireNonNull(locks, "locks");
+        Objects.requireNonNull(authFailures, "authFailures");
     }
 
     /**

@@ -291,6 +291,7 @@ public final class Pop3Session implements Runnable {
     /** A failed login waits longer each time; after {@code Limits.authFailures} the connection is closed. */
     private void loginFailed(String how) throws IOException {
         authFailures++;
+        context.authFailures().failed(plainSocket.getInetAddress(), "pop3");
         LOG.info("pop3 session {}: {} failed, failure {}", id, how, authFailures);
         Duration delay = FIRST_DELAY.multipliedBy(1L << Math.min(authFailures - 1, 10));
         try {
@@ -308,6 +309,7 @@ public final class Pop3Session implements Runnable {
 
     /** RFC 1939 4: lock the maildrop, then enter the TRANSACTION state. */
     private void enterTransaction(String authenticated) throws IOException {
+        context.authFailures().succeeded(plainSocket.getInetAddress(), "pop3");
         Optional<MaildropLocks.Lease> lock = context.locks().tryLock(authenticated);
         if (lock.isEmpty()) {
             // RFC 2449 8.1.1: another POP3 session holds the maildrop.

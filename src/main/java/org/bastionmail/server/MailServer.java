@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import javax.net.ssl.SSLContext;
+import org.bastionmail.ban.BanList;
 import org.bastionmail.config.Config;
 import org.bastionmail.delivery.Bounces;
 import org.bastionmail.delivery.LocalDelivery;
@@ -46,7 +47,9 @@ import org.bastionmail.spf.SpfVerifier;
 import org.bastionmail.directory.Directory;
 import org.bastionmail.directory.SqliteDirectory;
 import org.bastionmail.io.PrivateDirectories;
+import org.bastionmail.net.ConnectionLimits;
 import org.bastionmail.net.Listener;
+import org.bastionmail.net.Protocol;
 import org.bastionmail.net.ServerCertificate;
 import org.bastionmail.net.TlsUpgrade;
 import org.bastionmail.pop3.MaildropLocks;
@@ -87,9 +90,15 @@ public final class MailServer implements AutoCloseable {
             Thread.ofPlatform().name("reports").daemon(true).factory());
     private final java.util.concurrent.atomic.AtomicReference<ScheduledFuture<?>> reports =
             new java.util.concurrent.atomic.AtomicReference<>();
+    private final BanList bans;
+    private final ConnectionLimits connectionLimits;
 
     private MailServer(Config config, Directory directory, MailboxStore store, FileQueue queue, LocalDelivery delivery,
-            RemoteDelivery remote, MessageHooks hooks) {
+            RemoteDelivery remote, MessageHooks hooks, BanList bans) {
+        this.bans = bans;
+        Config.Defence defence = config.defence();
+        this.connectionLimits = new ConnectionLimits(new ConnectionLimits.Settings(defence.maxConnections(),
+                defence.maxConnectionsPerIp(), defence.connectionRatePerIp()), Clock.systemUTC(), bans.settings().allow());
         this.hooks = hooks;
         this.remote = remote;
         this.config = config;
@@ -116,7 +125,8 @@ public final class MailServer implements AutoCloseable {
         LocalDelivery delivery = LocalDelivery.start(queue, store, directory, LocalDelivery.Options.defaults(bounces));
         TlsResultRecorder tlsResults = new TlsResultRecorder(dataDir, Clock.systemUTC());
         RemoteDelivery remote = Outbound.start(config, dns, queue, directory, bounces, tlsResults);
-        MailServer server = new MailServer(config, directory, store, queue, delivery, remote, hooks);
+        BanList bans = BanList.open(dataDir, BanList.Settings.of(config.defence()), Clock.systemUTC());
+        MailServer server = new MailServer(config, directory, store, queue, delivery, remote, hooks, bans);
         server.reports.set(startReports(config, dns, suffixes, queue, tlsResults, server.background));
         try {
             AuthMechanisms auth = AuthMechanisms.of(SaslMechanisms.names(), name -> SaslMechanisms.create(name, directory));
@@ -176,11 +186,11 @@ public final class MailServer implements AutoCloseable {
         String postmasterDomain = config.primaryDomain().orElse(config.hostname());
         return new SmtpContext(mode, config.hostname(), postmasterDomain, config.limits(), directory, auth, queue,
                 starttls, Clock.systemUTC(), Sleeper.real(),
-                account -> store.usedBytes(account) >= directory.quota(account), hooks);
+                account -> store.usedBytes(account) >= directory.quota(account), hooks, bans);
     }
 
     private void listen(String name, InetSocketAddress address, SSLContext implicitTls, SmtpContext context) throws IOException {
-        listen(name, address, implicitTls, (Listener.Handler) socket -> new SmtpSession(socket, context).run());
+        listen(name, address, implicitTls, Protocol.SMTP, socket -> new SmtpSession(socket, context).run());
     }
 
     /** IMAP (STARTTLS and implicit TLS) and POP3 (STLS and implicit TLS) for reading mail. */
@@ -190,31 +200,33 @@ public final class MailServer implements AutoCloseable {
         // One count for both IMAP ports: the per-user connection limit covers imap and imaps together.
         UserConnections imapConnections = new UserConnections();
         ImapContext imap = new ImapContext(config.hostname(), directory, store, Optional.of(upgrade), false, imapLimits,
-                clock, ImapContext.Pause.real(), imapConnections);
+                clock, ImapContext.Pause.real(), imapConnections, bans);
         ImapContext imaps = new ImapContext(config.hostname(), directory, store, Optional.empty(), true, imapLimits,
-                clock, ImapContext.Pause.real(), imapConnections);
+                clock, ImapContext.Pause.real(), imapConnections, bans);
         if (listen.imap().isPresent()) {
-            listen("imap", listen.imap().get(), null, socket -> new ImapSession(socket, imap).run());
+            listen("imap", listen.imap().get(), null, Protocol.IMAP, socket -> new ImapSession(socket, imap).run());
         }
         if (listen.imaps().isPresent()) {
-            listen("imaps", listen.imaps().get(), tls, socket -> new ImapSession(socket, imaps).run());
+            listen("imaps", listen.imaps().get(), tls, Protocol.IMAP, socket -> new ImapSession(socket, imaps).run());
         }
         // One lock registry for both POP3 ports: RFC 1939 8 allows one session per maildrop.
         MaildropLocks locks = new MaildropLocks();
         Pop3Context pop3 = new Pop3Context(config.hostname(), directory, store, Optional.of(upgrade), false,
-                Pop3Context.Limits.defaults(), clock, Pop3Context.Pause.real(), locks);
+                Pop3Context.Limits.defaults(), clock, Pop3Context.Pause.real(), locks, bans);
         Pop3Context pop3s = new Pop3Context(config.hostname(), directory, store, Optional.empty(), true,
-                Pop3Context.Limits.defaults(), clock, Pop3Context.Pause.real(), locks);
+                Pop3Context.Limits.defaults(), clock, Pop3Context.Pause.real(), locks, bans);
         if (listen.pop3().isPresent()) {
-            listen("pop3", listen.pop3().get(), null, socket -> new Pop3Session(socket, pop3).run());
+            listen("pop3", listen.pop3().get(), null, Protocol.POP3, socket -> new Pop3Session(socket, pop3).run());
         }
         if (listen.pop3s().isPresent()) {
-            listen("pop3s", listen.pop3s().get(), tls, socket -> new Pop3Session(socket, pop3s).run());
+            listen("pop3s", listen.pop3s().get(), tls, Protocol.POP3, socket -> new Pop3Session(socket, pop3s).run());
         }
     }
 
-    private void listen(String name, InetSocketAddress address, SSLContext implicitTls, Listener.Handler handler) throws IOException {
-        Listener listener = Listener.start(name, address, implicitTls, handler);
+    private void listen(String name, InetSocketAddress address, SSLContext implicitTls, Protocol protocol,
+            Listener.Handler handler) throws IOException {
+        // One set of limits and one ban list for every listener: a client is counted once, whatever it speaks.
+        Listener listener = Listener.start(name, address, implicitTls, protocol, connectionLimits, bans, handler);
         listeners.add(listener);
         LOG.info("{} listening on {}", name, listener.address());
     }
@@ -244,6 +256,11 @@ public final class MailServer implements AutoCloseable {
 
     public RemoteDelivery remoteDelivery() {
         return remote;
+    }
+
+    /** The ban list every listener checks and every login feeds. */
+    public BanList bans() {
+        return bans;
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.bastionmail.smtp;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -23,10 +24,12 @@ final class AuthPhase {
     private static final Duration MAX_DELAY = Duration.ofSeconds(8);
 
     private final SmtpContext context;
+    private final InetAddress client;
     private int failures;
 
-    AuthPhase(SmtpContext context) {
+    AuthPhase(SmtpContext context, InetAddress client) {
         this.context = context;
+        this.client = client;
     }
 
     /** Runs one AUTH exchange; returns the account on success. The replies are sent here. */
@@ -63,6 +66,7 @@ final class AuthPhase {
                             return Optional.empty();
                         }
                         LOG.info("authenticated as {} with {}", s.account(), mechanism.name());
+                        context.authFailures().succeeded(client, "smtp");
                         conversation.send(Reply.AUTH_OK);
                         return Optional.of(s.account());
                     }
@@ -116,6 +120,7 @@ final class AuthPhase {
 
     private void failed(String reason, SaslMechanism mechanism, Conversation conversation) throws IOException {
         failures++;
+        context.authFailures().failed(client, "smtp");
         LOG.info("AUTH {} failed ({}), failure {}", mechanism.name(), reason, failures);
         Duration delay = FIRST_DELAY.multipliedBy(1L << Math.min(failures - 1, 10));
         try {

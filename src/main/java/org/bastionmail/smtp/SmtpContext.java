@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.bastionmail.config.Config;
 import org.bastionmail.directory.Directory;
+import org.bastionmail.net.AuthFailures;
 import org.bastionmail.queue.MessageQueue;
 
 /**
@@ -22,6 +23,7 @@ import org.bastionmail.queue.MessageQueue;
  * @param sleeper how the session waits after a failed AUTH
  * @param quota whether a local recipient's mailbox is full
  * @param hooks sender authentication, signing and filters around each message
+ * @param authFailures where failed and successful AUTH are reported (the ban list)
  */
 public record SmtpContext(
         SmtpMode mode,
@@ -35,7 +37,8 @@ public record SmtpContext(
         Clock clock,
         Sleeper sleeper,
         MailboxQuota quota,
-        MessageHooks hooks) {
+        MessageHooks hooks,
+        AuthFailures authFailures) {
 
     public SmtpContext {
         Objects.requireNonNull(mode, "mode");
@@ -50,5 +53,6 @@ public record SmtpContext(
         Objects.requireNonNull(sleeper, "sleeper");
         Objects.requireNonNull(quota, "quota");
         Objects.requireNonNull(hooks, "hooks");
+        Objects.requireNonNull(authFailures, "authFailures");
     }
 }

@@ -54,8 +54,8 @@ public final class SmtpSession implements Runnable {
         this.context = context;
         this.envelopes = new EnvelopePhase(context);
         this.messages = new MessagePhase(context, envelopes);
-        this.auth = new AuthPhase(context);
         this.client = socket.getInetAddress();
+        this.auth = new AuthPhase(context, client);
     }
 
     /** Runs the whole session and closes the connection. Never throws. */

@@ -253,4 +253,73 @@ class ConfigLoaderTest {
                         .anyMatch(p -> p.contains("dmarc.refresh: unknown key"))
                         .hasSize(8));
     }
+
+    @Test
+    void readsTheDefenceTable() throws Exception {
+        Path file = write("""
+                [defence]
+                max_connections = 500
+                max_connections_per_ip = 5
+                connection_rate_per_ip = 30
+                auth_failures = 4
+                auth_failure_window = 300
+                ban_time = 60
+                ban_time_max = 3600
+                allow_networks = ["10.0.0.0/8", "2001:db8::/32", "192.0.2.7"]
+                """);
+        assertThat(ConfigLoader.load(file).defence()).isEqualTo(new Config.Defence(500, 5, 30, 4,
+                Duration.ofMinutes(5), Duration.ofMinutes(1), Duration.ofHours(1),
+                java.util.List.of("10.0.0.0/8", "2001:db8:0:0:0:0:0:0/32", "192.0.2.7/32")));
+    }
+
+    @Test
+    void defenceDefaultsKeepLoopbackOffTheBanList() throws Exception {
+        Config.Defence defence = ConfigLoader.load(write("hostname = \"mx.example.test\"\n")).defence();
+        assertThat(defence).isEqualTo(Config.Defence.defaults());
+        assertThat(defence.allowNetworks()).containsExactly("127.0.0.0/8", "::1/128");
+        assertThat(defence.authFailures()).isEqualTo(10);
+        assertThat(Config.localDefault(dir).defence()).isEqualTo(Config.Defence.defaults());
+    }
+
+    @Test
+    void aLongFirstBanRaisesTheDefaultMaximum() throws Exception {
+        Config.Defence defence = ConfigLoader.load(write("[defence]\nban_time = 1209600\n")).defence();
+        assertThat(defence.banTimeMax()).isEqualTo(Duration.ofDays(14));
+    }
+
+    @Test
+    void reportsEveryDefenceProblem() throws Exception {
+        Path file = write("""
+                [defence]
+                max_connections = 0
+                max_connections_per_ip = "ten"
+                connection_rate_per_ip = -1
+                auth_failures = 1.5
+                auth_failure_window = 0
+                ban_time = 600
+                ban_time_max = 60
+                allow_networks = ["10.0.0.0/33", "localhost", 7, "::1/129"]
+                ban_forever = true
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .anyMatch(p -> p.contains("defence.max_connections: 0 is out of range"))
+                        .anyMatch(p -> p.contains("defence.max_connections_per_ip: must be a whole number"))
+                        .anyMatch(p -> p.contains("defence.connection_rate_per_ip: -1 is out of range"))
+                        .anyMatch(p -> p.contains("defence.auth_failures: must be a whole number"))
+                        .anyMatch(p -> p.contains("defence.auth_failure_window: 0 is out of range"))
+                        .anyMatch(p -> p.contains("defence.ban_time_max: must not be shorter than defence.ban_time"))
+                        .anyMatch(p -> p.contains("defence.allow_networks: \"10.0.0.0/33\": bad prefix length"))
+                        .anyMatch(p -> p.contains("defence.allow_networks: \"localhost\" is not an IP address"))
+                        .anyMatch(p -> p.contains("defence.allow_networks: 7 is not a string"))
+                        .anyMatch(p -> p.contains("defence.allow_networks: \"::1/129\": bad prefix length"))
+                        .anyMatch(p -> p.contains("defence.ban_forever: unknown key"))
+                        .hasSize(11));
+    }
+
+    @Test
+    void allowNetworksMustBeAList() throws Exception {
+        Path file = write("[defence]\nallow_networks = \"127.0.0.0/8\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageContaining("defence.allow_networks: must be a list");
+    }
 }

@@ -33,7 +33,8 @@ public interface DirectoryContract {
     default Config configWithPostmaster(MailAddress postmaster) {
         Config c = config();
         return new Config(c.source(), c.hostname(), c.dataDir(), c.domains(), Optional.of(postmaster), c.listen(),
-                c.tls(), c.limits(), c.dns(), c.policy(), c.dmarc(), c.delivery());
+                c.tls(), c.limits(), c.dns(), c.policy(), c.dmarc(), c.delivery(),
+                c.defence());
     }
 
     default Directory directory() {

@@ -1,5 +1,6 @@
 package org.bastionmail.imap;
 
+import org.bastionmail.net.AuthFailures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -65,9 +66,9 @@ final class ImapHarness implements AutoCloseable {
         serverTls = ServerCertificate.context(cert[0], cert[1]);
         ImapContext.Pause pause = pauses::add;
         ImapContext plain = new ImapContext("mx.example.test", directory, store,
-                Optional.of(new TlsUpgrade(serverTls)), false, limits, clock, pause, connections);
+                Optional.of(new TlsUpgrade(serverTls)), false, limits, clock, pause, connections, AuthFailures.none());
         ImapContext tls = new ImapContext("mx.example.test", directory, store, Optional.empty(), true, limits,
-                clock, pause, connections);
+                clock, pause, connections, AuthFailures.none());
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
         listener = Listener.start("imap", any, null, s -> new ImapSession(s, plain).run());
         implicit = Listener.start("imaps", any, serverTls, s -> new ImapSession(s, tls).run());

@@ -1,5 +1,6 @@
 package org.bastionmail.imap;
 
+import org.bastionmail.net.AuthFailures;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,7 @@ public final class LargeMailboxBench {
             ImapLimits limits = ImapLimits.defaults(Config.Limits.defaults());
             ImapContext context = new ImapContext("mx.example.test", directory, store,
                     Optional.of(new TlsUpgrade(tls)), false, limits, Clock.systemUTC(), ImapContext.Pause.real(),
-                    new UserConnections());
+                    new UserConnections(), AuthFailures.none());
             try (Listener listener = Listener.start("imap", new InetSocketAddress("127.0.0.1", 0), null,
                     s -> new ImapSession(s, context).run())) {
                 System.out.println("READY " + listener.address().getPort() + " " + cert[0]);

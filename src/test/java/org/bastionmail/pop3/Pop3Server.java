@@ -1,5 +1,6 @@
 package org.bastionmail.pop3;
 
+import org.bastionmail.net.AuthFailures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -68,9 +69,9 @@ final class Pop3Server implements AutoCloseable {
         clientTls = trusting(files[0]);
         Pop3Context.Pause recording = pauses::add;
         Pop3Context plainContext = new Pop3Context(HOST, directory, store, Optional.of(new TlsUpgrade(serverTls)), false,
-                limits, Clock.systemUTC(), recording, locks);
+                limits, Clock.systemUTC(), recording, locks, AuthFailures.none());
         Pop3Context implicitContext = new Pop3Context(HOST, directory, store, Optional.empty(), true,
-                limits, Clock.systemUTC(), recording, locks);
+                limits, Clock.systemUTC(), recording, locks, AuthFailures.none());
         InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
         plain = Listener.start("pop3", loopback, null, socket -> new Pop3Session(socket, plainContext).run());
         implicit = Listener.start("pop3s", loopback, serverTls, socket -> new Pop3Session(socket, implicitContext).run());

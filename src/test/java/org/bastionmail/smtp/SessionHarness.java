@@ -1,5 +1,6 @@
 package org.bastionmail.smtp;
 
+import org.bastionmail.net.AuthFailures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -53,7 +54,8 @@ final class SessionHarness implements AutoCloseable {
     SessionHarness(SmtpMode mode, Config.Limits limits, boolean tlsAvailable, MessageHooks hooks) throws IOException {
         SmtpContext context = new SmtpContext(mode, "mx.example.test", "example.test", limits, directory,
                 FakePlain.mechanisms(directory), queue,
-                tlsAvailable ? Optional.of(TestTls.upgrader()) : Optional.empty(), clock, sleeps::add, fullMailboxes::contains, hooks);
+                tlsAvailable ? Optional.of(TestTls.upgrader()) : Optional.empty(), clock, sleeps::add, fullMailboxes::contains, hooks,
+                AuthFailures.none());
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
             Socket accepted = server.accept();
