@@ -48,7 +48,8 @@ for target in "${selected[@]}"; do
     echo "== $target for $duration (log: $log)"
     # JAZZER_FUZZ turns replay into fuzzing; JAZZER_MAX_DURATION overrides @FuzzTest(maxDuration).
     # Only one @FuzzTest method is fuzzed per JVM, hence one surefire run per target.
-    if JAZZER_FUZZ=1 JAZZER_MAX_DURATION="$duration" ./mvnw -B -ntp -o surefire:test \
+    # -Xmx: libFuzzer keeps the corpus in the JVM heap, which otherwise grows to the default limit
+    if JAZZER_FUZZ=1 JAZZER_MAX_DURATION="$duration" ./mvnw -B -ntp -o surefire:test -DargLine=-Xmx1g \
             -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false >"$log" 2>&1; then
         grep -E '^#[0-9]+ +DONE|Done [0-9]+ runs' "$log" | tail -1 || true
         echo "   no finding"
