@@ -42,6 +42,9 @@ public record HeaderSection(List<Field> fields) {
             return;
         }
         String name = raw.substring(0, colon).strip();
+        if (name.isEmpty()) {
+            return; // only white space before the colon: no field name (RFC 5322 3.6.8 field-name = 1*ftext)
+        }
         fields.add(new Field(name, raw.substring(colon + 1)));
     }
 

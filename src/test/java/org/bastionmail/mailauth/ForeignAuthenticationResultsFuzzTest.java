@@ -30,8 +30,9 @@ class ForeignAuthenticationResultsFuzzTest {
         if (!crlfOnly(text)) {
             return; // what reaches the stripper went through the DATA checks: CRLF line ends only
         }
-        int end = text.indexOf("\r\n\r\n");
-        String section = end < 0 ? text : text.substring(0, end + 2);
+        // the header section ends at the first empty line, which may be the very first line
+        int end = text.startsWith("\r\n") ? -2 : text.indexOf("\r\n\r\n");
+        String section = end == -1 ? text : text.substring(0, end + 2);
         HeaderSection header = HeaderSection.parse(section.getBytes(StandardCharsets.ISO_8859_1));
         for (String value : header.values("Authentication-Results")) {
             ForeignAuthenticationResults.authservId(value).ifPresent(id ->
