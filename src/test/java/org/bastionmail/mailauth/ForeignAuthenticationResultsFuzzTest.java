@@ -53,15 +53,21 @@ class ForeignAuthenticationResultsFuzzTest {
 
     /** Whether {@code out} is {@code in} with some of its header fields (first line plus continuations) left out. */
     private static boolean isSubsequenceOfFields(byte[] in, byte[] out) {
-        List<byte[]> pieces = fields(in);
-        int o = 0;
-        for (byte[] piece : pieces) {
-            if (o + piece.length <= out.length
-                    && java.util.Arrays.equals(out, o, o + piece.length, piece, 0, piece.length)) {
-                o += piece.length;
+        // the offsets of out reachable by keeping some of the pieces so far (identical pieces make a
+        // greedy match wrong, so every choice is followed)
+        java.util.BitSet reachable = new java.util.BitSet(out.length + 1);
+        reachable.set(0);
+        for (byte[] piece : fields(in)) {
+            java.util.BitSet next = (java.util.BitSet) reachable.clone();
+            for (int o = reachable.nextSetBit(0); o >= 0; o = reachable.nextSetBit(o + 1)) {
+                if (o + piece.length <= out.length
+                        && java.util.Arrays.equals(out, o, o + piece.length, piece, 0, piece.length)) {
+                    next.set(o + piece.length);
+                }
             }
+            reachable = next;
         }
-        return o == out.length;
+        return reachable.get(out.length);
     }
 
     /** The header fields of a message, then its body as one piece; lines end at LF. */
