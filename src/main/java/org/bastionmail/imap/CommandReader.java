@@ -62,14 +62,17 @@ final class CommandReader {
                 append = isAppend(start);
             }
             total += line.length;
-            if (total > maxCommand) {
+            // APPEND carries one message (no MULTIAPPEND): the whole command may hold it and no more than an
+            // ordinary command besides, however many literals it announces
+            long budget = append ? maxCommand + maxAppend : maxCommand;
+            if (total > budget) {
                 throw new TooBig(tag, "Command too long", false);
             }
             Literal literal = literalAtEnd(line);
             if (literal == null) {
                 return command.toByteArray();
             }
-            long limit = append ? maxAppend : maxCommand - total;
+            long limit = Math.min(append ? maxAppend : maxCommand, budget - total);
             if (literal.size > limit) {
                 // RFC 7888 4: a too large non-synchronizing literal is already on its way; we cannot
                 // find the end of the command again, so the connection goes.
@@ -81,9 +84,7 @@ final class CommandReader {
             command.write('\r');
             command.write('\n');
             in.readExactly(literal.size, command);
-            if (!append) {
-                total += literal.size;
-            }
+            total += literal.size;
         }
     }
 

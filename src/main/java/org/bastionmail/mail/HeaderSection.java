@@ -41,7 +41,13 @@ public record HeaderSection(List<Field> fields) {
         if (colon <= 0) {
             return;
         }
-        String name = raw.substring(0, colon).strip();
+        // RFC 5322 3.6.8 field-name = 1*ftext (printable ASCII but ':'), and 4.5 obs-optional allows white space
+        // before the colon. Anything else is not a field: a control character in front of a name must not make
+        // it a name that other readers (the Authentication-Results stripper) did not see.
+        String name = raw.substring(0, colon).replaceFirst("[ \t]+$", "");
+        if (name.isEmpty() || !name.chars().allMatch(c -> c >= 33 && c <= 126)) {
+            return;
+        }
         fields.add(new Field(name, raw.substring(colon + 1)));
     }
 

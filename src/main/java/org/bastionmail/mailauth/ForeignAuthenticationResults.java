@@ -60,7 +60,9 @@ public final class ForeignAuthenticationResults {
             return false;
         }
         // RFC 5322 4.5.x obs-optional: white space may stand between the name and the colon
-        String name = field.substring(0, colon).stripTrailing().toLowerCase(Locale.ROOT);
+        // Leniently: a name with control characters or white space around it may still be read as
+        // Authentication-Results by someone downstream, so those are removed too
+        String name = field.substring(0, colon).replaceAll("[\\x00-\\x20\\x7f]", "").toLowerCase(Locale.ROOT);
         if (!name.equals(NAME)) {
             return false;
         }

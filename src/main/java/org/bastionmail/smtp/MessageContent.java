@@ -127,6 +127,10 @@ final class MessageContent extends OutputStream {
         if (previous == '\r') {
             fail(Reply.BARE_NEWLINE_DATA);
         }
+        if (size > 0 && previous != '\n' && lineLength + 2 > limits.lineLength()) {
+            // the CRLF we add below to unterminated BDAT text counts against the line limit too
+            fail(Reply.DATA_LINE_TOO_LONG);
+        }
         if (inHeader) {
             // A message without a body (RFC 5322 3.5): the whole text is the header section.
             if (size > 0 && previous != '\n') {
