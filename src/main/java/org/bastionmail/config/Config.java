@@ -154,8 +154,19 @@ public record Config(
      * @param remotePort the port of other domains' MX hosts (25; tests use others)
      * @param sourceAddress the local address to connect from, if not the system's choice
      * @param smarthost relay everything through this host instead of the MX records
+     * @param relayNetworks clients that may relay without AUTH (an office network, a webmail host); empty by default
      */
-    public record Delivery(int remotePort, Optional<java.net.InetAddress> sourceAddress, Optional<Smarthost> smarthost) {
+    public record Delivery(int remotePort, Optional<java.net.InetAddress> sourceAddress, Optional<Smarthost> smarthost,
+            List<org.bastionmail.net.Cidr> relayNetworks) {
+        public Delivery {
+            relayNetworks = List.copyOf(relayNetworks);
+        }
+
+        /** Settings without relay networks. */
+        public Delivery(int remotePort, Optional<java.net.InetAddress> sourceAddress, Optional<Smarthost> smarthost) {
+            this(remotePort, sourceAddress, smarthost, List.of());
+        }
+
         public static Delivery defaults() {
             return new Delivery(25, Optional.empty(), Optional.empty());
         }

@@ -33,7 +33,7 @@ public final class ConfigLoader {
             "dmarc_reject", "dmarc_quarantine", "iprev_fail");
     private static final Set<String> DMARC_KEYS = Set.of("public_suffix_list");
     private static final Set<String> DELIVERY_KEYS = Set.of("remote_port", "source_ip", "smarthost", "smarthost_tls",
-            "smarthost_user", "smarthost_password_file");
+            "smarthost_user", "smarthost_password_file", "relay_networks");
     private static final Set<String> DEFENCE_KEYS = Set.of("max_connections", "max_connections_per_ip",
             "connection_rate_per_ip", "auth_failures", "auth_failure_window", "ban_time", "ban_time_max", "allow_networks");
 
@@ -169,7 +169,9 @@ public final class ConfigLoader {
             }
             return Optional.of(new Config.Smarthost(DomainNames.normalise(host), port, security.equals("implicit"), user, password));
         });
-        return new Config.Delivery(remotePort, source, smarthost);
+        List<Cidr> relay = networks(table.get("relay_networks"), List.of(), "delivery.relay_networks").stream()
+                .map(Cidr::parse).toList();
+        return new Config.Delivery(remotePort, source, smarthost, relay);
     }
 
     private Config.Defence defence(JsonNode table) {
@@ -192,11 +194,15 @@ public final class ConfigLoader {
     }
 
     private List<String> networks(JsonNode node, List<String> fallback) {
+        return networks(node, fallback, "defence.allow_networks");
+    }
+
+    private List<String> networks(JsonNode node, List<String> fallback, String key) {
         if (node == null) {
             return fallback;
         }
         if (!node.isArray() || node.size() > 10_000) {
-            problems.add(file + ": defence.allow_networks: must be a list of CIDR ranges, e.g. [\"127.0.0.0/8\", \"::1\"]");
+            problems.add(file + ": " + key + ": must be a list of CIDR ranges, e.g. [\"127.0.0.0/8\", \"::1\"]");
             return fallback;
         }
         List<String> networks = new ArrayList<>();
@@ -207,7 +213,7 @@ public final class ConfigLoader {
                 }
                 networks.add(Cidr.parse(element.asText()).toString());
             } catch (IllegalArgumentException e) {
-                problems.add(file + ": defence.allow_networks: " + e.getMessage());
+                problems.add(file + ": " + key + ": " + e.getMessage());
             }
         }
         return List.copyOf(networks);

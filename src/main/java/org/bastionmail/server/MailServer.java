@@ -186,7 +186,8 @@ public final class MailServer implements AutoCloseable {
         String postmasterDomain = config.primaryDomain().orElse(config.hostname());
         return new SmtpContext(mode, config.hostname(), postmasterDomain, config.limits(), directory, auth, queue,
                 starttls, Clock.systemUTC(), Sleeper.real(),
-                account -> store.usedBytes(account) >= directory.quota(account), hooks, bans);
+                account -> store.usedBytes(account) >= directory.quota(account), hooks, bans,
+                client -> config.delivery().relayNetworks().stream().anyMatch(network -> network.contains(client)));
     }
 
     private void listen(String name, InetSocketAddress address, SSLContext implicitTls, SmtpContext context) throws IOException {

@@ -52,8 +52,13 @@ final class EnvelopePhase {
         return new Transaction(sender, params);
     }
 
-    /** RCPT TO (RFC 5321 4.1.1.3): adds the recipient to the transaction or refuses it. */
-    void rcpt(Transaction tx, SmtpCommand.Rcpt command, boolean esmtp, Optional<String> account) throws Rejection {
+    /**
+     * RCPT TO (RFC 5321 4.1.1.3): adds the recipient to the transaction or refuses it.
+     *
+     * @param mayRelay the client authenticated, or comes from a network configured to relay
+     */
+    void rcpt(Transaction tx, SmtpCommand.Rcpt command, boolean esmtp, boolean mayRelay)
+            throws Rejection {
         tx.rcptGiven = true;
         RcptParameters params = RcptParameters.parse(parameters(command.params(), esmtp));
         SmtpPath path = PathParser.parse(command.path()).orElseThrow(() -> new Rejection(Reply.BAD_RECIPIENT_SYNTAX));
@@ -95,8 +100,8 @@ final class EnvelopePhase {
             case Directory.Resolution.UnknownUser u ->
                 throw new Rejection(relaySyntax ? Reply.RELAY_SYNTAX : Reply.UNKNOWN_USER);
             case Directory.Resolution.NotLocal n -> {
-                // Only an authenticated user may relay; everyone else reaches local domains only.
-                if (account.isEmpty()) {
+                // Only authenticated users and configured relay networks may relay; others reach local domains only.
+                if (!mayRelay) {
                     throw new Rejection(relaySyntax ? Reply.RELAY_SYNTAX : Reply.RELAY_DENIED);
                 }
             }

@@ -24,6 +24,7 @@ import org.bastionmail.queue.MessageQueue;
  * @param quota whether a local recipient's mailbox is full
  * @param hooks sender authentication, signing and filters around each message
  * @param authFailures where failed and successful AUTH are reported (the ban list)
+ * @param relayClients clients allowed to relay without AUTH (configured networks; by default nobody)
  */
 public record SmtpContext(
         SmtpMode mode,
@@ -38,7 +39,8 @@ public record SmtpContext(
         Sleeper sleeper,
         MailboxQuota quota,
         MessageHooks hooks,
-        AuthFailures authFailures) {
+        AuthFailures authFailures,
+        java.util.function.Predicate<java.net.InetAddress> relayClients) {
 
     public SmtpContext {
         Objects.requireNonNull(mode, "mode");
@@ -54,5 +56,6 @@ public record SmtpContext(
         Objects.requireNonNull(quota, "quota");
         Objects.requireNonNull(hooks, "hooks");
         Objects.requireNonNull(authFailures, "authFailures");
+        Objects.requireNonNull(relayClients, "relayClients");
     }
 }

@@ -214,7 +214,7 @@ public final class SmtpSession implements Runnable {
         if (tx.chunks.isPresent()) {
             throw new Rejection(Reply.BAD_SEQUENCE); // RFC 3030 2: no RCPT between BDAT chunks
         }
-        envelopes.rcpt(tx, command, esmtp, account);
+        envelopes.rcpt(tx, command, esmtp, account.isPresent() || context.relayClients().test(client));
         conversation.send(Reply.RECIPIENT_OK);
     }
 

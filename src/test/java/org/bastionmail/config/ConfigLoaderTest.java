@@ -62,6 +62,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void relayNetworksAreCidrRanges() throws Exception {
+        Config config = ConfigLoader.load(write("[delivery]\nrelay_networks = [\"10.1.0.0/16\", \"2001:db8::/48\"]\n"));
+        assertThat(config.delivery().relayNetworks()).hasSize(2);
+        assertThat(config.delivery().relayNetworks().getFirst().contains(java.net.InetAddress.getByName("10.1.2.3"))).isTrue();
+        assertThat(config.delivery().relayNetworks().getFirst().contains(java.net.InetAddress.getByName("10.2.0.1"))).isFalse();
+        assertThat(ConfigLoader.load(write("domains = []\n")).delivery().relayNetworks()).isEmpty();
+        Path bad = write("[delivery]\nrelay_networks = [\"10.0.0.0/33\"]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(bad)).hasMessageContaining("delivery.relay_networks");
+    }
+
+    @Test
     void missingListenersAreOff() throws Exception {
         Config config = ConfigLoader.load(write("hostname = \"mx.example.test\"\ndata_dir = \"d\"\n"));
         assertThat(config.listen().smtp()).isEmpty();

@@ -154,6 +154,19 @@ class MxSessionTest {
     }
 
     @Test
+    void a_configured_relay_network_may_relay_without_auth() throws Exception {
+        try (SessionHarness h = new SessionHarness(SmtpMode.MX)) {
+            h.greetingAndEhlo();
+            h.command("MAIL FROM:<app@internal.example>");
+            assertThat(h.command("RCPT TO:<someone@elsewhere.example>")).isEqualTo("554 5.7.1 Relay access denied");
+            h.relayClients.add(java.net.InetAddress.getLoopbackAddress());
+            assertThat(h.command("RCPT TO:<someone@elsewhere.example>")).startsWith("250 2.1.5");
+            // relay syntax stays refused, whoever asks
+            assertThat(h.command("RCPT TO:<x%elsewhere.example@example.test>")).startsWith("553 5.7.1");
+        }
+    }
+
+    @Test
     void a_full_mailbox_is_refused_temporarily_at_rcpt() throws Exception {
         try (SessionHarness h = new SessionHarness(SmtpMode.MX)) {
             h.fullMailboxes.add("alice@example.test");

@@ -29,6 +29,7 @@ final class SessionHarness implements AutoCloseable {
     final FakeDirectory directory = new FakeDirectory();
     final List<Duration> sleeps = new CopyOnWriteArrayList<>();
     final java.util.Set<String> fullMailboxes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final java.util.Set<java.net.InetAddress> relayClients = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final MutableClock clock = new MutableClock(Instant.parse("2025-06-03T10:00:00Z"));
     private final Thread sessionThread;
     private Socket client;
@@ -55,7 +56,7 @@ final class SessionHarness implements AutoCloseable {
         SmtpContext context = new SmtpContext(mode, "mx.example.test", "example.test", limits, directory,
                 FakePlain.mechanisms(directory), queue,
                 tlsAvailable ? Optional.of(TestTls.upgrader()) : Optional.empty(), clock, sleeps::add, fullMailboxes::contains, hooks,
-                AuthFailures.none());
+                AuthFailures.none(), relayClients::contains);
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
             Socket accepted = server.accept();
