@@ -1,0 +1,44 @@
+package org.bastionmail.audit;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.bastionmail.dns.DnsResolver;
+
+/**
+ * How an audit runs.
+ *
+ * @param dns every name is resolved here (never with the system resolver), so tests and users choose the server
+ * @param timeout for each connection, read and DNS-driven step
+ * @param smtpPort the port of MX hosts' SMTP service (25; tests use an ephemeral port)
+ * @param trust which certificate authorities the served chains are checked against
+ * @param dkimSelectors selectors to look for; empty means a list of common ones
+ * @param heloName the name the probes give in EHLO
+ * @param submissionPort when present, also audit the submission service of each audited host
+ */
+public record AuditSettings(DnsResolver dns, Duration timeout, int smtpPort, CertificateTrust trust,
+        List<String> dkimSelectors, String heloName, Optional<Integer> submissionPort) {
+    /** Used when no selector is given: the ones large providers and common software publish. */
+    static final List<String> COMMON_SELECTORS = List.of("default", "dkim", "mail", "selector1", "selector2",
+            "google", "k1", "s1", "s2", "bastion");
+
+    public AuditSettings {
+        dkimSelectors = List.copyOf(dkimSelectors);
+        if (smtpPort < 1 || smtpPort > 65535) {
+            throw new IllegalArgumentException("port out of range: " + smtpPort);
+        }
+    }
+
+    public static AuditSettings defaults(DnsResolver dns, CertificateTrust trust) {
+        return new AuditSettings(dns, Duration.ofSeconds(10), 25, trust, List.of(), "audit.bastionmail.invalid",
+                Optional.empty());
+    }
+
+    public AuditSettings withSmtpPort(int port) {
+        return new AuditSettings(dns, timeout, port, trust, dkimSelectors, heloName, submissionPort);
+    }
+
+    List<String> selectors() {
+        return dkimSelectors.isEmpty() ? COMMON_SELECTORS : dkimSelectors;
+    }
+}
