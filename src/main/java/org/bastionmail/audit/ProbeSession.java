@@ -150,6 +150,11 @@ final class ProbeSession implements Closeable {
         }
     }
 
+    /** The socket itself, for probes that speak raw TLS records; only after all buffered input was consumed. */
+    Socket rawSocket() {
+        return socket;
+    }
+
     /** Upgrades the connection to TLS (after a 220 to STARTTLS, or at once for implicit TLS). */
     SSLSocket startTls(SSLContext context) throws IOException {
         SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, host, port, true);
