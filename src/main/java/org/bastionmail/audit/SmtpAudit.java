@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 final class SmtpAudit {
     // software names and version numbers in a banner tell an attacker which exploits to try (RFC 5321 4.3.1 lets the greeting be just the name)
     private static final Pattern SOFTWARE = Pattern.compile(
-            "(?i)\\b(postfix|exim|sendmail|qmail|exchange|microsoft|esmtp [a-z]+ [0-9]|haraka|opensmtpd|courier|zimbra|"
+            "(?i)\\b(postfix|exim|sendmail|qmail|exchange|microsoft|haraka|opensmtpd|courier|zimbra|"
                     + "mdaemon|hmailserver|kerio|communigate|smail|james|axigen|icewarp|ironport|barracuda)\\b");
     private static final Pattern VERSION = Pattern.compile("\\b[0-9]+\\.[0-9]+(\\.[0-9]+)*\\b");
     private static final Pattern ADDRESS_LIKE = Pattern.compile("^[0-9.]+$");
