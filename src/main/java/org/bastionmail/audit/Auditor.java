@@ -213,7 +213,7 @@ public final class Auditor {
                     future.cancel(true);
                     errors.add(names.get(i) + ": no result within " + deadline.toSeconds() + " s");
                 } catch (ExecutionException e) {
-                    errors.add(names.get(i) + ": " + e.getCause().getMessage());
+                    errors.add(names.get(i) + ": " + e.getCause());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     errors.add(names.get(i) + ": interrupted");

@@ -83,7 +83,7 @@ final class AuditCommand implements Callable<Integer> {
             }
             Config loaded = config.load();
             Config.Dns dns = dnsServers.isEmpty() ? loaded.dns()
-                    : new Config.Dns(dnsServers.stream().map(AuditCommand::hostPort).toList(), loaded.dns().timeout(),
+                    : new Config.Dns(dnsServers.stream().map(AuditCommand::dnsServer).toList(), loaded.dns().timeout(),
                             loaded.dns().trustAnchors(), loaded.dns().dnssec());
             DnsjavaResolver resolver = DnsjavaResolver.create(dns);
             CertificateTrust trust = caFile.isPresent() ? CertificateTrust.pemFile(caFile.get()) : CertificateTrust.system();
@@ -114,8 +114,14 @@ final class AuditCommand implements Callable<Integer> {
         }
     }
 
-    private static InetSocketAddress hostPort(String text) {
-        return hostPort(text, 53);
+    /** A DNS server must be an address: resolving its name would need a resolver, and not the user's choice of it. */
+    private static InetSocketAddress dnsServer(String text) {
+        InetSocketAddress server = hostPort(text, 53);
+        try {
+            return new InetSocketAddress(java.net.InetAddress.ofLiteral(server.getHostString()), server.getPort());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--dns: '" + text + "' is not an IP address with an optional port");
+        }
     }
 
     /** HOST, HOST:PORT, [IPv6]:PORT or a bare IPv6 literal; never resolved here (the audit's DNS does that). */

@@ -130,6 +130,34 @@ class SmtpAuditTest {
     }
 
     @Test
+    void tlsaRecordsAreCheckedAgainstTheServedCertificate() throws Exception {
+        Path certDir = dir.resolve("dane");
+        try (FakeSmtpServer fake = new FakeSmtpServer(certDir, "mx.dane.test", FakeSmtpServer.Weaknesses.none())) {
+            CertificateTrust pinned = CertificateTrust.pemFile(fake.certificate(certDir));
+            java.security.cert.X509Certificate cert;
+            try (var in = java.nio.file.Files.newInputStream(fake.certificate(certDir))) {
+                cert = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+            }
+            String spkiHash = java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(cert.getPublicKey().getEncoded()));
+            String tlsa = "_" + fake.port() + "._tcp.mx";
+            dns.addZone(TestZone.parse("dane.test", SOA + "mx A 127.0.0.1\n" + tlsa + " TLSA 3 1 1 " + "00".repeat(32) + "\n"));
+            AuditReport mismatch = new Auditor(settings(pinned), d -> { throw new AssertionError(); })
+                    .auditServer("mx.dane.test", fake.port(), step -> { });
+            assertThat(only(mismatch, "dane.mismatch").severity()).isEqualTo(Severity.HIGH);
+            assertThat(only(mismatch, "dane.mismatch").evidence()).contains("3 1 1 0000");
+            assertThat(only(mismatch, "dane.insecure").severity()).isEqualTo(Severity.MEDIUM);
+
+            // another name: the resolver caches the first answer
+            dns.addZone(TestZone.parse("match.test", SOA + "mx A 127.0.0.1\n" + tlsa + " TLSA 3 1 1 " + spkiHash + "\n"));
+            AuditReport match = new Auditor(settings(pinned), d -> { throw new AssertionError(); })
+                    .auditServer("mx.match.test", fake.port(), step -> { });
+            assertThat(match.withId("dane.mismatch")).isEmpty();
+            assertThat(match.withId("dane.match")).hasSize(1);
+        }
+    }
+
+    @Test
     void bannerDisclosureIgnoresTheHostName() {
         assertThat(SmtpAudit.disclosure("mx1.example.com ESMTP")).isEmpty();
         assertThat(SmtpAudit.disclosure("mail2.example.com ESMTP ready")).isEmpty();
