@@ -50,6 +50,9 @@ final class HostAudit {
         IprevResult result = new IprevVerifier(dns).check(address);
         String subject = host + "[" + address.getHostAddress() + "]";
         String evidence = "PTR " + address.getHostAddress() + ": " + result.ptrNames() + " -> " + result.verdict().keyword();
+        if (result.verdict() == IprevVerdict.TEMPERROR) {
+            throw new IllegalStateException("the reverse DNS lookups failed: " + result.reason());
+        }
         if (result.verdict() == IprevVerdict.PASS) {
             return List.of(Finding.info("dns.fcrdns", subject, "Forward-confirmed reverse DNS: " + result.name().orElse(""), evidence));
         }

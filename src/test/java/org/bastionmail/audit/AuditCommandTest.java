@@ -28,6 +28,7 @@ class AuditCommandTest {
     static TestDnsServer dns;
     static FakeSmtpServer weak;
     static FakeSmtpServer quiet;
+    static Path config;
 
     private final PrintStream stdout = System.out;
     private final PrintStream stderr = System.err;
@@ -38,6 +39,16 @@ class AuditCommandTest {
     static void servers() throws Exception {
         dns = RunningServer.startDns(TestZone.parse("localhost", SmtpAuditTest.SOA + "@ A 127.0.0.1\n"),
                 TestZone.parse("weak.test", SmtpAuditTest.SOA + "quiet A 127.0.0.1\n"));
+        // the DNS server comes from --dns; the configuration only turns DNSSEC validation off for the unsigned test zones
+        config = dir.resolve("bastion.toml");
+        java.nio.file.Files.writeString(config, """
+                hostname = "auditor.test"
+                data_dir = "data"
+                [dns]
+                servers = ["192.0.2.1:53"]
+                timeout = 1
+                dnssec = false
+                """);
         weak = new FakeSmtpServer(dir.resolve("weak"), "mx.weak.test", FakeSmtpServer.Weaknesses.all());
         quiet = new FakeSmtpServer(dir.resolve("quiet"), "quiet.weak.test", FakeSmtpServer.Weaknesses.none());
     }
@@ -61,8 +72,13 @@ class AuditCommandTest {
         System.setErr(stderr);
     }
 
+    @Override
+    public String toString() {
+        return out.toString(StandardCharsets.UTF_8) + "\n---\n" + err.toString(StandardCharsets.UTF_8);
+    }
+
     private int audit(String... args) {
-        List<String> all = new ArrayList<>(List.of("audit", "--dns", dns.hostPort(), "--timeout", "3", "--helo", "auditor.test"));
+        List<String> all = new ArrayList<>(List.of("audit", "--config", config.toString(), "--dns", dns.hostPort(), "--timeout", "3", "--helo", "auditor.test"));
         all.addAll(List.of(args));
         out.reset();
         err.reset();
@@ -93,21 +109,21 @@ class AuditCommandTest {
     @Test
     void aCleanServerPasses() {
         Path cert = quiet.certificate(dir.resolve("quiet"));
-        assertThat(audit("--server", "quiet.weak.test:" + quiet.port(), "--ca-file", cert.toString())).isZero();
+        assertThat(audit("--server", "quiet.weak.test:" + quiet.port(), "--ca-file", cert.toString())).as("%s", this).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("Grade: A+");
         assertThat(audit("--server", "quiet.weak.test:" + quiet.port(), "--fail-on", "info")).isEqualTo(1);
     }
 
     @Test
     void usageAndNetworkErrorsExitWithTwo() throws Exception {
-        assertThat(audit()).isEqualTo(2);
+        assertThat(audit()).as("%s", this).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("either a DOMAIN or --server");
-        assertThat(audit("example.test", "--server", "127.0.0.1")).isEqualTo(2);
-        assertThat(audit("--server", "127.0.0.1:" + weak.port(), "--fail-on", "severe")).isEqualTo(2);
-        assertThat(audit("--server", "127.0.0.1:99999")).isEqualTo(2);
-        assertThat(audit("--server", "127.0.0.1:" + weak.port(), "--ca-file", dir.resolve("missing.pem").toString())).isEqualTo(2);
+        assertThat(audit("example.test", "--server", "127.0.0.1")).as("%s", this).isEqualTo(2);
+        assertThat(audit("--server", "127.0.0.1:" + weak.port(), "--fail-on", "severe")).as("%s", this).isEqualTo(2);
+        assertThat(audit("--server", "127.0.0.1:99999")).as("%s", this).isEqualTo(2);
+        assertThat(audit("--server", "127.0.0.1:" + weak.port(), "--ca-file", dir.resolve("missing.pem").toString())).as("%s", this).isEqualTo(2);
         int closed = DomainAuditTest.closedPort();
-        assertThat(audit("--server", "127.0.0.1:" + closed)).isEqualTo(2);
+        assertThat(audit("--server", "127.0.0.1:" + closed)).as("%s", this).isEqualTo(2);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("Not checked (errors)");
     }
 }
