@@ -15,9 +15,12 @@ import org.bastionmail.dns.DnsResolver;
  * @param dkimSelectors selectors to look for; empty means a list of common ones
  * @param heloName the name the probes give in EHLO
  * @param submissionPort when present, also audit the submission service of each audited host
+ * @param imapPort when present, also audit the IMAP service (STARTTLS, LOGINDISABLED before TLS, certificate)
+ * @param pop3Port when present, also audit the POP3 service (STLS, USER/PASS before TLS, certificate)
  */
 public record AuditSettings(DnsResolver dns, Duration timeout, int smtpPort, CertificateTrust trust,
-        List<String> dkimSelectors, String heloName, Optional<Integer> submissionPort) {
+        List<String> dkimSelectors, String heloName, Optional<Integer> submissionPort, Optional<Integer> imapPort,
+        Optional<Integer> pop3Port) {
     /** Used when no selector is given: the ones large providers and common software publish. */
     static final List<String> COMMON_SELECTORS = List.of("default", "dkim", "mail", "selector1", "selector2",
             "google", "k1", "s1", "s2", "bastion");
@@ -29,13 +32,23 @@ public record AuditSettings(DnsResolver dns, Duration timeout, int smtpPort, Cer
         }
     }
 
+    /** Settings without IMAP and POP3 probes. */
+    public AuditSettings(DnsResolver dns, Duration timeout, int smtpPort, CertificateTrust trust, List<String> dkimSelectors,
+            String heloName, Optional<Integer> submissionPort) {
+        this(dns, timeout, smtpPort, trust, dkimSelectors, heloName, submissionPort, Optional.empty(), Optional.empty());
+    }
+
+    public AuditSettings withAccessPorts(Optional<Integer> imap, Optional<Integer> pop3) {
+        return new AuditSettings(dns, timeout, smtpPort, trust, dkimSelectors, heloName, submissionPort, imap, pop3);
+    }
+
     public static AuditSettings defaults(DnsResolver dns, CertificateTrust trust) {
         return new AuditSettings(dns, Duration.ofSeconds(10), 25, trust, List.of(), "audit.bastionmail.invalid",
                 Optional.empty());
     }
 
     public AuditSettings withSmtpPort(int port) {
-        return new AuditSettings(dns, timeout, port, trust, dkimSelectors, heloName, submissionPort);
+        return new AuditSettings(dns, timeout, port, trust, dkimSelectors, heloName, submissionPort, imapPort, pop3Port);
     }
 
     List<String> selectors() {

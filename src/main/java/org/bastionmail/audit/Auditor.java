@@ -100,6 +100,10 @@ public final class Auditor {
             List<SmtpTarget> targets = new ArrayList<>();
             targets.add(new SmtpTarget(host, new InetSocketAddress(address, port), localDomain, false, dane));
             settings.submissionPort().ifPresent(p -> targets.add(new SmtpTarget(host, new InetSocketAddress(address, p), localDomain, true, Optional.empty())));
+            settings.imapPort().ifPresent(p -> run.submit(executor, "IMAP " + address.getHostAddress(), () -> new AccessAudit(settings,
+                    new SmtpTarget(host, new InetSocketAddress(address, p), localDomain, true, Optional.empty()), AccessAudit.Protocol.IMAP).run()));
+            settings.pop3Port().ifPresent(p -> run.submit(executor, "POP3 " + address.getHostAddress(), () -> new AccessAudit(settings,
+                    new SmtpTarget(host, new InetSocketAddress(address, p), localDomain, true, Optional.empty()), AccessAudit.Protocol.POP3).run()));
             for (SmtpTarget target : targets) {
                 List<Callable<List<Finding>>> probes = new SmtpAudit(settings, target).probes();
                 for (int i = 0; i < probes.size(); i++) {

@@ -23,6 +23,7 @@ final class SmtpAudit {
     static final String EXTERNAL_SENDER = "audit@example.org";
     static final String EXTERNAL_DOMAIN = "example.net";
     private static final int LONG_LINE = 10_000;
+    private static final int MAX_RELAY_CONNECTIONS = 5;
 
     private final AuditSettings settings;
     private final SmtpTarget target;
@@ -34,7 +35,7 @@ final class SmtpAudit {
 
     /** The probes that can run at the same time, each on its own connection. */
     List<Callable<List<Finding>>> probes() {
-        return List.of(this::session, this::starttlsInjection, this::longLine, () -> new TlsAudit(settings, target).run());
+        return List.of(this::session, this::relay, this::starttlsInjection, this::longLine, () -> new TlsAudit(settings, target).run());
     }
 
     private ProbeSession open() throws IOException {
@@ -90,14 +91,17 @@ final class SmtpAudit {
                             "Disable " + command + " or answer 252 (e.g. disable_vrfy_command = yes in Postfix)."));
                 }
             }
-            relay(s, findings, subject);
             s.send("QUIT");
         }
         return findings;
     }
 
-    /** The classic relay tests: every recipient is outside the server's domains, so none may be accepted unauthenticated. */
-    private void relay(ProbeSession s, List<Finding> findings, String subject) throws IOException {
+    /**
+     * The classic relay tests: every recipient is outside the server's domains, so none may be accepted
+     * unauthenticated. A server may hang up on a client that keeps trying (a refusal too): the remaining
+     * attempts then continue on a new connection, a bounded number of times.
+     */
+    private List<Finding> relay() throws IOException {
         String local = target.localDomain();
         String ext = EXTERNAL_DOMAIN;
         List<String> recipients = new ArrayList<>(List.of(
@@ -111,36 +115,55 @@ final class SmtpAudit {
         if (ADDRESS_LIKE.matcher(target.address().getAddress().getHostAddress()).matches()) {
             recipients.add("relaytest%" + ext + "@[" + target.address().getAddress().getHostAddress() + "]");
         }
+        List<String[]> attempts = new ArrayList<>();
         for (String sender : List.of(EXTERNAL_SENDER, "")) {
-            Reply mail = s.smtp("MAIL FROM:<" + sender + ">");
-            if (!mail.positive()) {
-                s.smtp("RSET");
-                s.takeTranscript();
-                continue;
-            }
-            s.takeTranscript();
             for (String rcpt : recipients) {
-                String from = "MAIL FROM:<" + sender + ">";
-                Reply r = s.smtp("RCPT TO:<" + rcpt + ">");
-                String evidence = "C: " + from + "\n" + s.takeTranscript();
-                if (r.positive()) {
-                    findings.add(new Finding("smtp.open-relay", Severity.CRITICAL, subject,
-                            "Open relay: the server accepts a recipient outside its domains without authentication (<" + rcpt + ">)",
-                            evidence + "\n(the test stopped at RCPT: no message was sent)",
-                            "Only relay for authenticated clients and for your own domains (e.g. smtpd_relay_restrictions ="
-                                    + " permit_sasl_authenticated, reject_unauth_destination in Postfix; check mynetworks)."));
-                    // one accepted recipient is enough evidence; RSET forgets it (RFC 5321 4.1.1.5)
+                attempts.add(new String[] {sender, rcpt});
+            }
+        }
+        int next = 0;
+        for (int connection = 0; connection < MAX_RELAY_CONNECTIONS && next < attempts.size(); connection++) {
+            try (ProbeSession s = open()) {
+                if (s.readSmtp().code() != 220 || !s.smtp("EHLO " + settings.heloName()).positive()) {
+                    return List.of();
+                }
+                s.takeTranscript();
+                while (next < attempts.size()) {
+                    String[] attempt = attempts.get(next);
+                    String from = "MAIL FROM:<" + attempt[0] + ">";
+                    Reply mail = s.smtp(from);
+                    if (!mail.positive()) {
+                        // this sender is refused outright: skip its recipients
+                        s.smtp("RSET");
+                        s.takeTranscript();
+                        while (next < attempts.size() && attempts.get(next)[0].equals(attempt[0])) {
+                            next++;
+                        }
+                        continue;
+                    }
+                    Reply r = s.smtp("RCPT TO:<" + attempt[1] + ">");
+                    String evidence = s.takeTranscript();
+                    next++;
+                    if (r.positive()) {
+                        s.smtp("RSET");
+                        s.send("QUIT");
+                        return List.of(new Finding("smtp.open-relay", Severity.CRITICAL, target.label(),
+                                "Open relay: the server accepts a recipient outside its domains without authentication (<" + attempt[1] + ">)",
+                                evidence + "\n(the test stopped at RCPT and sent RSET: no message was sent)",
+                                "Only relay for authenticated clients and for your own domains (e.g. smtpd_relay_restrictions ="
+                                        + " permit_sasl_authenticated, reject_unauth_destination in Postfix; check mynetworks)."));
+                    }
+                    // RFC 5321 4.1.1.5: RSET ends the transaction before the next attempt
                     s.smtp("RSET");
                     s.takeTranscript();
-                    return;
                 }
-                if (r.code() == 421) {
-                    return;
-                }
+                s.send("QUIT");
+            } catch (IOException e) {
+                // hung up on: the attempt in progress was refused; go on with the next on a new connection
+                next++;
             }
-            s.smtp("RSET");
-            s.takeTranscript();
         }
+        return List.of();
     }
 
     /**

@@ -109,7 +109,7 @@ final class TlsAudit {
         return findings;
     }
 
-    private void certificate(List<X509Certificate> chain, List<Finding> findings, String subject) {
+    void certificate(List<X509Certificate> chain, List<Finding> findings, String subject) {
         X509Certificate leaf = chain.getFirst();
         String description = describe(chain);
         boolean daneAuthenticated = false;

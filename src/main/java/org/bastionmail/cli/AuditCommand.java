@@ -49,6 +49,12 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--submission", paramLabel = "PORT", description = "also audit the submission service on this port")
     Optional<Integer> submission = Optional.empty();
 
+    @Option(names = "--imap", paramLabel = "PORT", description = "also audit the IMAP service on this port (STARTTLS)")
+    Optional<Integer> imap = Optional.empty();
+
+    @Option(names = "--pop3", paramLabel = "PORT", description = "also audit the POP3 service on this port (STLS)")
+    Optional<Integer> pop3 = Optional.empty();
+
     @Option(names = "--dkim-selector", paramLabel = "SELECTOR", description = "DKIM selector to check (repeatable); default: common ones")
     List<String> selectors = new ArrayList<>();
 
@@ -88,7 +94,7 @@ final class AuditCommand implements Callable<Integer> {
             DnsjavaResolver resolver = DnsjavaResolver.create(dns);
             CertificateTrust trust = caFile.isPresent() ? CertificateTrust.pemFile(caFile.get()) : CertificateTrust.system();
             AuditSettings settings = new AuditSettings(resolver, Duration.ofSeconds(timeoutSeconds), port, trust, selectors,
-                    helo.orElse(loaded.hostname()), submission);
+                    helo.orElse(loaded.hostname()), submission).withAccessPorts(imap, pop3);
             boolean terminal = System.console() != null;
             Consumer<String> progress = terminal && !json ? step -> err.print("\r\u001b[2Kchecking " + step) : step -> { };
             Auditor auditor = new Auditor(settings);

@@ -63,7 +63,7 @@ class SmtpAuditTest {
             assertThat(only(report, "smtp.vrfy").evidence()).contains("C: VRFY postmaster").contains("S: 250 2.0.0 <postmaster@weak.test>");
             Finding relay = only(report, "smtp.open-relay");
             assertThat(relay.severity()).isEqualTo(Severity.CRITICAL);
-            assertThat(relay.evidence()).contains("C: MAIL FROM:<audit@example.org>", "C: RCPT TO:<relaytest@example.net>", "S: 250 2.1.5 ok")
+            assertThat(relay.evidence()).contains("C: MAIL FROM:<audit@example.org>", "C: RCPT TO:<relaytest@example.net>", "S: 250 2.1.5 ok", "no message was sent")
                     .doesNotContain("DATA");
             assertThat(only(report, "smtp.starttls.injection").evidence()).contains("C: STARTTLS", "C: NOOP", "S: 250 2.0.0 ok");
             assertThat(only(report, "tls.protocol.tls1.0").evidence()).contains("ServerHello version 0x0301");
