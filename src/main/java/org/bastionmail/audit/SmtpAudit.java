@@ -16,7 +16,7 @@ final class SmtpAudit {
     // software names and version numbers in a banner tell an attacker which exploits to try (RFC 5321 4.3.1 lets the greeting be just the name)
     private static final Pattern SOFTWARE = Pattern.compile(
             "(?i)\\b(postfix|exim|sendmail|qmail|exchange|microsoft|haraka|opensmtpd|courier|zimbra|"
-                    + "mdaemon|hmailserver|kerio|communigate|smail|james|axigen|icewarp|ironport|barracuda)\\b");
+                    + "mdaemon|hmailserver|kerio|communigate|smail|james|axigen|icewarp|ironport|barracuda|dovecot|cyrus|qpopper)\\b");
     private static final Pattern VERSION = Pattern.compile("\\b[0-9]+\\.[0-9]+(\\.[0-9]+)*\\b");
     private static final Pattern ADDRESS_LIKE = Pattern.compile("^[0-9.]+$");
     /** RFC 2606 reserved domains: a relay test never names a real third party. */
