@@ -158,6 +158,17 @@ class SmtpAuditTest {
     }
 
     @Test
+    void aHostileServerCannotHoldTheAuditWithEndlessReplies() throws Exception {
+        try (var hostile = AccessAuditTest.scripted("220 hostile.test ESMTP", java.util.Map.of("EHLO", "250-x\r\n".repeat(500) + "250 x"))) {
+            AuditReport report = new Auditor(settings(CertificateTrust.system()), d -> { throw new AssertionError(); })
+                    .auditServer("127.0.0.1", hostile.getLocalPort(), step -> { });
+
+            assertThat(report.errors()).anyMatch(e -> e.contains("longer than " + ProbeSession.MAX_REPLY_LINES + " lines"));
+            assertThat(report.findings()).noneMatch(f -> f.id().startsWith("smtp.") && f.severity() != Severity.INFO);
+        }
+    }
+
+    @Test
     void bannerDisclosureIgnoresTheHostName() {
         assertThat(SmtpAudit.disclosure("mx1.example.com ESMTP")).isEmpty();
         assertThat(SmtpAudit.disclosure("mail2.example.com ESMTP ready")).isEmpty();
