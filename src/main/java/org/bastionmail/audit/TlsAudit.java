@@ -131,7 +131,10 @@ final class TlsAudit {
                 "tls.certificate.untrusted", trustSeverity, subject, "The certificate chain is not trusted by " + settings.trust().description(),
                 description + "\n" + problem,
                 "Use a certificate from a public CA (e.g. Let's Encrypt) with the full chain, or publish DANE-EE TLSA records.")));
-        if (!NameMatch.matches(leaf, target.host())) {
+        if (Auditor.literal(target.host()).isPresent()) {
+            findings.add(Finding.info("tls.certificate.name", subject, "Audited by address: the certificate's names were not checked against a host name",
+                    description));
+        } else if (!NameMatch.matches(leaf, target.host())) {
             findings.add(new Finding("tls.certificate.name", trustSeverity, subject,
                     "The certificate does not name " + target.host(), description,
                     "Include the MX host name in the certificate's subjectAltName."));

@@ -38,7 +38,9 @@ class AuditCommandTest {
     @BeforeAll
     static void servers() throws Exception {
         dns = RunningServer.startDns(TestZone.parse("localhost", SmtpAuditTest.SOA + "@ A 127.0.0.1\n"),
-                TestZone.parse("weak.test", SmtpAuditTest.SOA + "quiet A 127.0.0.1\n"));
+                TestZone.parse("weak.test", SmtpAuditTest.SOA + "quiet A 127.0.0.1\n"),
+                TestZone.parse("cli.test", SmtpAuditTest.SOA + "@ MX 10 quiet.weak.test.\n@ TXT \"v=spf1 mx -all\"\n"
+                        + "_dmarc TXT \"v=DMARC1; p=reject; rua=mailto:dmarc@cli.test\"\n"));
         // the DNS server comes from --dns; the configuration only turns DNSSEC validation off for the unsigned test zones
         config = dir.resolve("bastion.toml");
         java.nio.file.Files.writeString(config, """
@@ -112,6 +114,20 @@ class AuditCommandTest {
         assertThat(audit("--server", "quiet.weak.test:" + quiet.port(), "--ca-file", cert.toString())).as("%s", this).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("Grade: A+");
         assertThat(audit("--server", "quiet.weak.test:" + quiet.port(), "--fail-on", "info")).isEqualTo(1);
+    }
+
+    @Test
+    void aDomainIsAuditedWithItsMxHosts() throws Exception {
+        Path cert = quiet.certificate(dir.resolve("quiet"));
+        assertThat(audit("cli.test", "--port", String.valueOf(quiet.port()), "--ca-file", cert.toString(), "--json")).as("%s", this).isZero();
+
+        JsonNode report = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        assertThat(report.get("target").asText()).isEqualTo("cli.test");
+        List<String> ids = new ArrayList<>();
+        report.get("findings").forEach(f -> ids.add(f.get("id").asText()));
+        assertThat(ids).contains("dns.mx", "spf.policy", "dmarc.policy", "tlsrpt.missing", "mtasts.missing", "smtp.ehlo.capabilities", "tls.session");
+        assertThat(report.get("grade").asText()).isEqualTo("A");
+        assertThat(audit("cli.test", "--port", String.valueOf(quiet.port()), "--ca-file", cert.toString(), "--fail-on", "low")).isEqualTo(1);
     }
 
     @Test
