@@ -42,15 +42,6 @@ public record AuditSettings(DnsResolver dns, Duration timeout, int smtpPort, Cer
         return new AuditSettings(dns, timeout, smtpPort, trust, dkimSelectors, heloName, submissionPort, imap, pop3);
     }
 
-    public static AuditSettings defaults(DnsResolver dns, CertificateTrust trust) {
-        return new AuditSettings(dns, Duration.ofSeconds(10), 25, trust, List.of(), "audit.bastionmail.invalid",
-                Optional.empty());
-    }
-
-    public AuditSettings withSmtpPort(int port) {
-        return new AuditSettings(dns, timeout, port, trust, dkimSelectors, heloName, submissionPort, imapPort, pop3Port);
-    }
-
     List<String> selectors() {
         return dkimSelectors.isEmpty() ? COMMON_SELECTORS : dkimSelectors;
     }

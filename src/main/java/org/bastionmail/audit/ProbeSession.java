@@ -174,10 +174,6 @@ final class ProbeSession implements Closeable {
         return text;
     }
 
-    String transcript() {
-        return transcript.toString().strip();
-    }
-
     static String abbreviate(String line) {
         return line.length() > 200 ? line.substring(0, 200) + "... (" + line.length() + " characters)" : line;
     }

@@ -3,7 +3,6 @@ package org.bastionmail.audit;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -169,12 +168,5 @@ final class TlsVersionProbe {
 
     static String hex(int value) {
         return "0x" + HexFormat.of().toHexDigits((short) value);
-    }
-
-    /** Reads a ClientHello record's client_version, for scripted test servers. */
-    static int clientVersion(InputStream in) throws IOException {
-        DataInputStream data = new DataInputStream(in);
-        data.readNBytes(5 + 4);
-        return data.readUnsignedShort();
     }
 }
