@@ -30,6 +30,18 @@ public record DmarcRecord(
         failureReports = List.copyOf(failureReports);
     }
 
+    /**
+     * Parses the text of a DMARC TXT record (RFC 7489 6.3), for tools that inspect records (bastion audit).
+     *
+     * @throws IllegalArgumentException with the reason when the record is not valid DMARC
+     */
+    public static DmarcRecord parse(String txt) {
+        return switch (DmarcRecordParser.parse(txt)) {
+            case DmarcRecordParser.Valid valid -> valid.record();
+            case DmarcRecordParser.Invalid invalid -> throw new IllegalArgumentException(invalid.reason());
+        };
+    }
+
     /** What the domain owner asks receivers to do with failing mail (RFC 7489 6.3 "p"). */
     public enum Policy {
         NONE, QUARANTINE, REJECT;

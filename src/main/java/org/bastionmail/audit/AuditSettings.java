@@ -1,0 +1,48 @@
+package org.bastionmail.audit;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.bastionmail.dns.DnsResolver;
+
+/**
+ * How an audit runs.
+ *
+ * @param dns every name is resolved here (never with the system resolver), so tests and users choose the server
+ * @param timeout for each connection, read and DNS-driven step
+ * @param smtpPort the port of MX hosts' SMTP service (25; tests use an ephemeral port)
+ * @param trust which certificate authorities the served chains are checked against
+ * @param dkimSelectors selectors to look for; empty means a list of common ones
+ * @param heloName the name the probes give in EHLO
+ * @param submissionPort when present, also audit the submission service of each audited host
+ * @param imapPort when present, also audit the IMAP service (STARTTLS, LOGINDISABLED before TLS, certificate)
+ * @param pop3Port when present, also audit the POP3 service (STLS, USER/PASS before TLS, certificate)
+ */
+public record AuditSettings(DnsResolver dns, Duration timeout, int smtpPort, CertificateTrust trust,
+        List<String> dkimSelectors, String heloName, Optional<Integer> submissionPort, Optional<Integer> imapPort,
+        Optional<Integer> pop3Port) {
+    /** Used when no selector is given: the ones large providers and common software publish. */
+    static final List<String> COMMON_SELECTORS = List.of("default", "dkim", "mail", "selector1", "selector2",
+            "google", "k1", "s1", "s2", "bastion");
+
+    public AuditSettings {
+        dkimSelectors = List.copyOf(dkimSelectors);
+        if (smtpPort < 1 || smtpPort > 65535) {
+            throw new IllegalArgumentException("port out of range: " + smtpPort);
+        }
+    }
+
+    /** Settings without IMAP and POP3 probes. */
+    public AuditSettings(DnsResolver dns, Duration timeout, int smtpPort, CertificateTrust trust, List<String> dkimSelectors,
+            String heloName, Optional<Integer> submissionPort) {
+        this(dns, timeout, smtpPort, trust, dkimSelectors, heloName, submissionPort, Optional.empty(), Optional.empty());
+    }
+
+    public AuditSettings withAccessPorts(Optional<Integer> imap, Optional<Integer> pop3) {
+        return new AuditSettings(dns, timeout, smtpPort, trust, dkimSelectors, heloName, submissionPort, imap, pop3);
+    }
+
+    List<String> selectors() {
+        return dkimSelectors.isEmpty() ? COMMON_SELECTORS : dkimSelectors;
+    }
+}
