@@ -1,18 +1,20 @@
 #!/bin/sh
 # A private Postfix instance for interop tests, confined to one directory and to loopback.
 #
+#   postfix-instance.sh certificates DIR
 #   postfix-instance.sh start DIR LISTEN_PORT RELAY_PORT
 #   postfix-instance.sh stop DIR
 #
-# start writes DIR/etc/{main.cf,master.cf}, a test CA (DIR/tls/ca.pem) and a certificate for
-# mx.postfix.test issued by it, creates the queue and data directories under DIR, and starts the
+# certificates writes a test CA (DIR/tls/ca.pem) and a certificate for mx.postfix.test issued by it,
+# so that the other side can be told to trust the CA before Postfix starts. start makes them too if
+# they are missing, writes DIR/etc/{main.cf,master.cf}, creates the queue and data directories under DIR, and starts the
 # instance. It listens on 127.0.0.2:LISTEN_PORT only, delivers mail for postfix.test into Maildirs
 # under DIR/mail/, and relays everything else to [127.0.0.1]:RELAY_PORT with opportunistic STARTTLS.
 # The log is DIR/maillog. The system instance (/etc/postfix) is neither read nor started.
 set -eu
 
 usage() {
-    echo "usage: $0 start DIR LISTEN_PORT RELAY_PORT | stop DIR" >&2
+    echo "usage: $0 certificates DIR | start DIR LISTEN_PORT RELAY_PORT | stop DIR" >&2
     exit 2
 }
 
@@ -21,7 +23,27 @@ action=$1
 dir=$(cd "$2" && pwd)
 etc=$dir/etc
 
+# A test CA and a certificate for mx.postfix.test, valid for a day.
+certificates() {
+    tls=$dir/tls
+    mkdir -p "$tls"
+    openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
+        -subj "/CN=Postfix interop test CA" -addext "basicConstraints=critical,CA:TRUE" \
+        -addext "keyUsage=critical,keyCertSign,cRLSign" \
+        -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+        -subj "/CN=mx.postfix.test" -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+    printf 'subjectAltName=DNS:mx.postfix.test\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n' > "$tls/server.ext"
+    openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial -days 1 \
+        -extfile "$tls/server.ext" -out "$tls/server.pem" 2>/dev/null
+    chmod 600 "$tls/ca.key" "$tls/server.key"
+}
+
 case $action in
+certificates)
+    certificates
+    exit 0
+    ;;
 stop)
     if [ -f "$etc/main.cf" ]; then
         postfix -c "$etc" stop || true
@@ -40,20 +62,12 @@ esac
 
 # The postfix user must reach the queue through every parent directory.
 chmod 755 "$dir"
-mkdir -p "$etc" "$dir/queue" "$dir/data" "$dir/mail" "$dir/tls"
-
-# A test CA and a certificate for mx.postfix.test, valid for a day.
+mkdir -p "$etc" "$dir/queue" "$dir/data" "$dir/mail"
 tls=$dir/tls
-openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
-    -subj "/CN=Postfix interop test CA" -addext "basicConstraints=critical,CA:TRUE" \
-    -addext "keyUsage=critical,keyCertSign,cRLSign" \
-    -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-    -subj "/CN=mx.postfix.test" -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
-printf 'subjectAltName=DNS:mx.postfix.test\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n' > "$tls/server.ext"
-openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial -days 1 \
-    -extfile "$tls/server.ext" -out "$tls/server.pem" 2>/dev/null
-chmod 600 "$tls/ca.key" "$tls/server.key"
+
+if [ ! -f "$dir/tls/ca.pem" ]; then
+    certificates
+fi
 
 # virtual(8) delivers as this user; it refuses uids below virtual_minimum_uid (100 by default).
 mail_uid=$(id -u postfix)

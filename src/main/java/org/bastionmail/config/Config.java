@@ -154,10 +154,18 @@ public record Config(
      * @param remotePort the port of other domains' MX hosts (25; tests use others)
      * @param sourceAddress the local address to connect from, if not the system's choice
      * @param smarthost relay everything through this host instead of the MX records
+     * @param trustAnchors a PEM file of CA certificates that verify MX hosts' certificates where neither DANE
+     *     nor MTA-STS applies, in place of the JDK's trust store (a private mail network, interop tests)
      */
-    public record Delivery(int remotePort, Optional<java.net.InetAddress> sourceAddress, Optional<Smarthost> smarthost) {
+    public record Delivery(int remotePort, Optional<java.net.InetAddress> sourceAddress, Optional<Smarthost> smarthost,
+            Optional<Path> trustAnchors) {
+        /** Settings that verify MX hosts against the JDK's trust store. */
+        public Delivery(int remotePort, Optional<java.net.InetAddress> sourceAddress, Optional<Smarthost> smarthost) {
+            this(remotePort, sourceAddress, smarthost, Optional.empty());
+        }
+
         public static Delivery defaults() {
-            return new Delivery(25, Optional.empty(), Optional.empty());
+            return new Delivery(25, Optional.empty(), Optional.empty(), Optional.empty());
         }
     }
 
