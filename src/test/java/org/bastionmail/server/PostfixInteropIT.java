@@ -29,7 +29,9 @@ import org.bastionmail.config.Config;
 import org.bastionmail.delivery.RemoteDelivery;
 import org.bastionmail.dns.testserver.TestZone;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -58,6 +60,12 @@ class PostfixInteropIT {
         for (String tool : List.of("postfix", "openssl", "script")) {
             ExternalClientsIT.requireTool(tool);
         }
+        // postfix(1) start, set-permissions and the chown of the queue need root (CI runs as root)
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (!root && System.getenv("CI") != null) {
+            throw new AssertionError("the Postfix interop test must run as root");
+        }
+        Assumptions.assumeTrue(root, "a private Postfix instance needs root");
         // Bastion must know the CA before it starts, Postfix must know Bastion's port before it starts
         run("certificates", postfixDir.toString());
         postfixPort = freePort("127.0.0.2");
@@ -87,6 +95,12 @@ class PostfixInteropIT {
         }
     }
 
+    @BeforeEach
+    void forgetEarlierDeliveries() {
+        // the tests share one Postfix and one bob: each looks only at the queue log of its own deliveries
+        deliveryLog.list.clear();
+    }
+
     @Test
     void bastionRelaysToPostfixOverVerifiedTls() throws Exception {
         String token = UUID.randomUUID().toString();
@@ -108,6 +122,31 @@ class PostfixInteropIT {
                         .contains("mx.postfix.test [127.0.0.2] said 250").contains("TLSv1.3").contains(" verified)"));
         assertThat(bastion.server().queue().entries()).noneMatch(e -> e.envelope().recipients().stream()
                 .anyMatch(r -> r.address().toString().equals("bob@postfix.test")));
+    }
+
+    @Test
+    void withoutTheTestCaTheSameDeliveryIsOnlyOpportunistic(@TempDir Path otherDir) throws Exception {
+        // The verified outcome above is owed to trust_anchors: a Bastion trusting only the JDK's CAs still
+        // delivers (opportunistic STARTTLS, RFC 3207), but records the peer as unverified
+        try (RunningServer other = RunningServer.start(otherDir,
+                c -> c.withDelivery(new Config.Delivery(postfixPort, Optional.empty(), Optional.empty())),
+                TestZone.parse("postfix.test", SOA + """
+                        @ MX 10 mx
+                        mx A 127.0.0.2
+                        """))) {
+            other.addUser("alice@example.test", PASSWORD);
+            String token = UUID.randomUUID().toString();
+            submit(other, "bob@postfix.test", token);
+            other.server().delivery().awaitIdle(Duration.ofSeconds(10));
+            other.server().remoteDelivery().scan();
+            other.server().remoteDelivery().awaitIdle(Duration.ofSeconds(30));
+
+            await().atMost(30, TimeUnit.SECONDS).until(() -> maildirMessage("bob", token), Optional::isPresent);
+            assertThat(deliveryLog.list).map(ILoggingEvent::getFormattedMessage)
+                    .filteredOn(line -> line.contains("bob@postfix.test") && line.contains("DELIVERED"))
+                    .singleElement().satisfies(line -> assertThat(line)
+                            .contains("mx.postfix.test [127.0.0.2] said 250").contains(" unverified)"));
+        }
     }
 
     @Test
@@ -143,13 +182,17 @@ class PostfixInteropIT {
     }
 
     private static void submitToBastion(String to, String token) throws Exception {
+        submit(bastion, to, token);
+    }
+
+    private static void submit(RunningServer server, String to, String token) throws Exception {
         Properties props = new Properties();
         props.put("mail.smtp.host", "127.0.0.1");
-        props.put("mail.smtp.port", String.valueOf(bastion.port("submission")));
+        props.put("mail.smtp.port", String.valueOf(server.port("submission")));
         props.put("mail.smtp.auth", "true");
         props.put("mail.smtp.starttls.enable", "true");
         props.put("mail.smtp.starttls.required", "true");
-        props.put("mail.smtp.ssl.socketFactory", SubmissionTls.trusting(bastion.certificate()).getSocketFactory());
+        props.put("mail.smtp.ssl.socketFactory", SubmissionTls.trusting(server.certificate()).getSocketFactory());
         props.put("mail.smtp.ssl.checkserveridentity", "false");
         props.put("mail.smtp.localhost", "client.example.test");
         MimeMessage message = new MimeMessage(Session.getInstance(props));
