@@ -154,8 +154,9 @@ public record Config(
      * @param remotePort the port of other domains' MX hosts (25; tests use others)
      * @param sourceAddress the local address to connect from, if not the system's choice
      * @param smarthost relay everything through this host instead of the MX records
-     * @param trustAnchors a PEM file of CA certificates that verify MX hosts' certificates where neither DANE
-     *     nor MTA-STS applies, in place of the JDK's trust store (a private mail network, interop tests)
+     * @param trustAnchors a PEM file of CA certificates that verify the smarthost's certificate, and MX hosts'
+     *     where neither DANE nor MTA-STS applies, in place of the JDK's trust store (a private mail network,
+     *     interop tests)
      */
     public record Delivery(int remotePort, Optional<java.net.InetAddress> sourceAddress, Optional<Smarthost> smarthost,
             Optional<Path> trustAnchors) {

@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 import org.bastionmail.config.Config;
 import org.bastionmail.delivery.RemoteDelivery;
 import org.bastionmail.dns.testserver.TestZone;
+import org.bastionmail.queue.RecipientState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -147,6 +148,46 @@ class PostfixInteropIT {
                     .singleElement().satisfies(line -> assertThat(line)
                             .contains("mx.postfix.test [127.0.0.2] said 250").contains(" unverified)"));
         }
+    }
+
+    @Test
+    void aSmarthostMustPresentACertificateTheAnchorsVerify(@TempDir Path trustingDir, @TempDir Path untrustingDir)
+            throws Exception {
+        Config.Smarthost postfix = new Config.Smarthost("mx.postfix.test", postfixPort, false, Optional.empty(),
+                Optional.empty());
+        try (RunningServer trusting = startRelayingThrough(trustingDir, postfix, Optional.of(postfixDir.resolve("tls/ca.pem")));
+                RunningServer untrusting = startRelayingThrough(untrustingDir, postfix, Optional.empty())) {
+            String trusted = UUID.randomUUID().toString();
+            String refused = UUID.randomUUID().toString();
+            submit(trusting, "bob@postfix.test", trusted);
+            submit(untrusting, "bob@postfix.test", refused);
+            for (RunningServer server : List.of(trusting, untrusting)) {
+                server.server().delivery().awaitIdle(Duration.ofSeconds(10));
+                server.server().remoteDelivery().scan();
+                server.server().remoteDelivery().awaitIdle(Duration.ofSeconds(30));
+            }
+
+            await().atMost(30, TimeUnit.SECONDS).until(() -> maildirMessage("bob", trusted), Optional::isPresent);
+            assertThat(deliveryLog.list).map(ILoggingEvent::getFormattedMessage)
+                    .filteredOn(line -> line.contains("bob@postfix.test") && line.contains("DELIVERED"))
+                    .singleElement().satisfies(line -> assertThat(line).contains(" verified)"));
+            // A smarthost's TLS is required and verified: a certificate from an unknown CA holds the mail back
+            assertThat(untrusting.server().queue().entries()).singleElement().satisfies(entry -> assertThat(
+                    entry.recipients().getFirst()).satisfies(state -> {
+                        assertThat(state.status()).isEqualTo(RecipientState.Status.DEFERRED);
+                        assertThat(state.reason()).hasValueSatisfying(r -> assertThat(r).startsWith("4.").contains("certificate"));
+                    }));
+            assertThat(maildirMessage("bob", refused)).isEmpty();
+        }
+    }
+
+    private static RunningServer startRelayingThrough(Path dir, Config.Smarthost smarthost, Optional<Path> anchors)
+            throws Exception {
+        RunningServer server = RunningServer.start(dir,
+                c -> c.withDelivery(new Config.Delivery(25, Optional.empty(), Optional.of(smarthost), anchors)),
+                TestZone.parse("postfix.test", SOA + "mx A 127.0.0.2\n"));
+        server.addUser("alice@example.test", PASSWORD);
+        return server;
     }
 
     @Test
