@@ -99,7 +99,9 @@ class PostfixInteropIT {
     @BeforeEach
     void forgetEarlierDeliveries() {
         // the tests share one Postfix and one bob: each looks only at the queue log of its own deliveries
-        deliveryLog.list.clear();
+        synchronized (deliveryLog) {
+            deliveryLog.list.clear();
+        }
     }
 
     @Test
@@ -117,7 +119,7 @@ class PostfixInteropIT {
                 .containsPattern("by mx.postfix.test \\(Postfix\\) with ESMTPS")
                 .contains("(using TLSv1.3 with cipher");
         // Bastion's queue log: delivered to the MX host, whose certificate chained to the test CA
-        assertThat(deliveryLog.list).map(ILoggingEvent::getFormattedMessage)
+        assertThat(deliveryLines())
                 .filteredOn(line -> line.contains("bob@postfix.test") && line.contains("DELIVERED"))
                 .singleElement().satisfies(line -> assertThat(line)
                         .contains("mx.postfix.test [127.0.0.2] said 250").contains("TLSv1.3").contains(" verified)"));
@@ -143,7 +145,7 @@ class PostfixInteropIT {
             other.server().remoteDelivery().awaitIdle(Duration.ofSeconds(30));
 
             await().atMost(30, TimeUnit.SECONDS).until(() -> maildirMessage("bob", token), Optional::isPresent);
-            assertThat(deliveryLog.list).map(ILoggingEvent::getFormattedMessage)
+            assertThat(deliveryLines())
                     .filteredOn(line -> line.contains("bob@postfix.test") && line.contains("DELIVERED"))
                     .singleElement().satisfies(line -> assertThat(line)
                             .contains("mx.postfix.test [127.0.0.2] said 250").contains(" unverified)"));
@@ -168,7 +170,7 @@ class PostfixInteropIT {
             }
 
             await().atMost(30, TimeUnit.SECONDS).until(() -> maildirMessage("bob", trusted), Optional::isPresent);
-            assertThat(deliveryLog.list).map(ILoggingEvent::getFormattedMessage)
+            assertThat(deliveryLines())
                     .filteredOn(line -> line.contains("bob@postfix.test") && line.contains("DELIVERED"))
                     .singleElement().satisfies(line -> assertThat(line).contains(" verified)"));
             // A smarthost's TLS is required and verified: a certificate from an unknown CA holds the mail back
@@ -256,6 +258,13 @@ class PostfixInteropIT {
         message.setSubject("from Postfix " + token);
         message.setText("Relayed through Postfix to Bastion, token " + token + "\n");
         Transport.send(message);
+    }
+
+    /** The queue log so far; logback appends under the appender's lock, from delivery threads. */
+    private static List<String> deliveryLines() {
+        synchronized (deliveryLog) {
+            return deliveryLog.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
     }
 
     private static Optional<String> maildirMessage(String user, String token) throws IOException {
