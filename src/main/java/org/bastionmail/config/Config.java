@@ -155,16 +155,19 @@ public record Config(
      * @param sourceAddress the local address to connect from, if not the system's choice
      * @param smarthost relay everything through this host instead of the MX records
      * @param relayNetworks clients that may relay without AUTH (an office network, a webmail host); empty by default
+     * @param trustAnchors a PEM file of CA certificates that verify the smarthost's certificate, and MX hosts'
+     *     where neither DANE nor MTA-STS applies, in place of the JDK's trust store (a private mail network,
+     *     interop tests)
      */
     public record Delivery(int remotePort, Optional<java.net.InetAddress> sourceAddress, Optional<Smarthost> smarthost,
-            List<org.bastionmail.net.Cidr> relayNetworks) {
+            List<org.bastionmail.net.Cidr> relayNetworks, Optional<Path> trustAnchors) {
         public Delivery {
             relayNetworks = List.copyOf(relayNetworks);
         }
 
-        /** Settings without relay networks. */
+        /** Settings without relay networks, verifying MX hosts against the JDK's trust store. */
         public Delivery(int remotePort, Optional<java.net.InetAddress> sourceAddress, Optional<Smarthost> smarthost) {
-            this(remotePort, sourceAddress, smarthost, List.of());
+            this(remotePort, sourceAddress, smarthost, List.of(), Optional.empty());
         }
 
         public static Delivery defaults() {

@@ -32,8 +32,8 @@ public final class ConfigLoader {
     private static final Set<String> POLICY_KEYS = Set.of("authserv_id", "dmarc", "spf_fail", "spf_softfail", "dkim_fail",
             "dmarc_reject", "dmarc_quarantine", "iprev_fail");
     private static final Set<String> DMARC_KEYS = Set.of("public_suffix_list");
-    private static final Set<String> DELIVERY_KEYS = Set.of("remote_port", "source_ip", "smarthost", "smarthost_tls",
-            "smarthost_user", "smarthost_password_file", "relay_networks");
+    private static final Set<String> DELIVERY_KEYS = Set.of("remote_port", "trust_anchors", "source_ip", "smarthost",
+            "smarthost_tls", "smarthost_user", "smarthost_password_file", "relay_networks");
     private static final Set<String> DEFENCE_KEYS = Set.of("max_connections", "max_connections_per_ip",
             "connection_rate_per_ip", "auth_failures", "auth_failure_window", "ban_time", "ban_time_max", "allow_networks");
 
@@ -171,7 +171,8 @@ public final class ConfigLoader {
         });
         List<Cidr> relay = networks(table.get("relay_networks"), List.of(), "delivery.relay_networks").stream()
                 .map(Cidr::parse).toList();
-        return new Config.Delivery(remotePort, source, smarthost, relay);
+        Optional<Path> trustAnchors = string(table, "delivery.trust_anchors").map(f -> base.resolve(f).normalize());
+        return new Config.Delivery(remotePort, source, smarthost, relay, trustAnchors);
     }
 
     private Config.Defence defence(JsonNode table) {

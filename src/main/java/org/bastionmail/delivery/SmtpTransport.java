@@ -76,7 +76,8 @@ public final class SmtpTransport implements OutboundTransport {
     /**
      * @param pkix the PKIX check of a host name where neither DANE nor MTA-STS applies (the system trust
      *     store by default; tests and private networks give their own anchors): it decides whether an
-     *     opportunistic connection counts as verified, which REQUIRETLS messages need
+     *     opportunistic connection counts as verified, which REQUIRETLS messages need, and it must pass for
+     *     the smarthost
      */
     public SmtpTransport(MxResolver routes, Optional<Smarthost> smarthost, DaneLookup dane, MtaSts mtaSts,
             StsCertificateCheck stsCheck, TlsResultRecorder tlsResults, ClientSettings client,
@@ -225,8 +226,8 @@ public final class SmtpTransport implements OutboundTransport {
     /** RFC 7672 2.2 first: DANE wins over MTA-STS; RFC 8461 then; opportunistic STARTTLS otherwise. */
     private Plan plan(String domain, Route.Hosts hosts, RouteHost host, Optional<StsPolicy> sts) {
         if (smarthost.isPresent()) {
-            // A smarthost is our own choice: its certificate must be valid for its name.
-            return new Plan.Connect(new TlsPolicy.RequiredVerified(CertificateCheck.systemTrust(host.name())),
+            // A smarthost is our own choice: its certificate must be valid for its name, by the same anchors.
+            return new Plan.Connect(new TlsPolicy.RequiredVerified(pkix.apply(host.name())),
                     org.bastionmail.tlsrpt.TlsPolicy.none(domain), true);
         }
         // RFC 8689 4.2.1 step 2: an MX answer must be DNSSEC-secure, or MTA-STS must vouch for the name

@@ -266,6 +266,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void trustAnchorsAreAFileRelativeToTheConfiguration() throws Exception {
+        Config config = ConfigLoader.load(write("""
+                hostname = "mx.example.test"
+                data_dir = "d"
+                [delivery]
+                remote_port = 2526
+                trust_anchors = "tls/private-ca.pem"
+                """));
+        assertThat(config.delivery().remotePort()).isEqualTo(2526);
+        assertThat(config.delivery().trustAnchors()).contains(dir.resolve("tls/private-ca.pem"));
+    }
+
+    @Test
+    void withoutTrustAnchorsMxHostsAreCheckedAgainstTheSystemTrust() throws Exception {
+        Config config = ConfigLoader.load(write("hostname = \"mx.example.test\"\ndata_dir = \"d\"\n"));
+        assertThat(config.delivery().trustAnchors()).isEmpty();
+        assertThat(Config.Delivery.defaults().trustAnchors()).isEmpty();
+    }
+
+    @Test
     void readsTheDefenceTable() throws Exception {
         Path file = write("""
                 [defence]
