@@ -354,38 +354,32 @@ public final class ImapSession implements Runnable {
             throw Reply.bad("Command unknown or needs a selected mailbox");
         }
         SelectedMailbox box = selected.get();
-        switch (name) {
+        return switch (name) {
             case "CHECK" -> {
                 args.end();
                 announceChanges(true);
-                return "CHECK completed";
+                yield "CHECK completed";
             }
-            case "CLOSE", "UNSELECT" -> {
-                return messages.close(box, args, name.equals("CLOSE"));
-            }
-            case "EXPUNGE" -> {
-                return messages.expunge(box, args, uid);
-            }
+            case "CLOSE", "UNSELECT" -> messages.close(box, args, name.equals("CLOSE"));
+            case "EXPUNGE" -> messages.expunge(box, args, uid);
             case "FETCH" -> {
                 new FetchCommand(this, context.store(), box).run(args, uid);
                 announceChanges(uid);
-                return "FETCH completed";
+                yield "FETCH completed";
             }
             case "SEARCH" -> {
                 new SearchCommand(this, context.store(), box).run(args, uid, tag);
                 announceChanges(uid);
-                return "SEARCH completed";
+                yield "SEARCH completed";
             }
             case "STORE" -> {
                 String result = messages.storeFlags(box, args, uid);
                 announceChanges(uid);
-                return result;
+                yield result;
             }
-            case "COPY", "MOVE" -> {
-                return messages.copy(box, args, uid, name.equals("MOVE"));
-            }
+            case "COPY", "MOVE" -> messages.copy(box, args, uid, name.equals("MOVE"));
             default -> throw Reply.bad("Unknown command");
-        }
+        };
     }
 
     // ---- not authenticated ----
