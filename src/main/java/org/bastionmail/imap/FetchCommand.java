@@ -41,7 +41,7 @@ final class FetchCommand {
         return "(" + String.join(" ", all) + ")";
     }
 
-    void run(ImapArgs args, boolean uid) throws IOException, ImapArgs.Syntax, ImapSession.Reply {
+    void run(ImapArgs args, boolean uid) throws IOException, ImapArgs.Syntax, Reply {
         args.sp();
         SequenceSet set = args.sequenceSet();
         args.sp();
@@ -69,7 +69,7 @@ final class FetchCommand {
                 if (modifier.equals("CHANGEDSINCE")) {
                     args.sp();
                     changedSince = OptionalLong.of(args.number());
-                } else if (modifier.equals("VANISHED") && uid && session.qresync()) {
+                } else if (modifier.equals("VANISHED") && uid && session.extensions().qresync()) {
                     vanished = true;
                 } else {
                     throw new ImapArgs.Syntax("Unknown FETCH modifier");
@@ -86,7 +86,7 @@ final class FetchCommand {
         if (changedSince.isPresent() && items.stream().noneMatch(i -> i.kind.equals("MODSEQ"))) {
             items.add(new Item("MODSEQ", null, false, -1, -1));
         }
-        List<Long> uids = ImapSession.resolve(box, set, uid);
+        List<Long> uids = MessageCommands.resolve(box, set, uid);
         if (vanished) {
             List<Long> gone = new ArrayList<>();
             for (long u : store.changesSince(box.account, box.name, changedSince.getAsLong()).orElseThrow().vanished()) {
@@ -160,7 +160,7 @@ final class FetchCommand {
         return list;
     }
 
-    private void fetchOne(int seq, StoredMessage message, List<Item> items) throws IOException, ImapSession.Reply {
+    private void fetchOne(int seq, StoredMessage message, List<Item> items) throws IOException, Reply {
         boolean setsSeen = !box.readOnly && !message.flags().contains(Flag.SEEN) && items.stream().anyMatch(i ->
                 (i.kind.equals("SECTION") || i.kind.equals("BINARY")) && !i.peek
                         || i.kind.equals("RFC822") || i.kind.equals("RFC822.TEXT"));
@@ -212,7 +212,7 @@ final class FetchCommand {
                     Optional<byte[]> decoded = part.filter(p -> !p.isMultipart())
                             .flatMap(ContentDecoding::decodedBody);
                     if (part.isPresent() && decoded.isEmpty()) {
-                        throw ImapSession.Reply.no("[UNKNOWN-CTE] Cannot decode this part"); // RFC 3516 4.3
+                        throw Reply.no("[UNKNOWN-CTE] Cannot decode this part"); // RFC 3516 4.3
                     }
                     byte[] bytes = decoded.orElse(new byte[0]);
                     if (item.kind.equals("BINARY.SIZE")) {
@@ -228,7 +228,7 @@ final class FetchCommand {
         if (setsSeen && !flagsSent) {
             r.raw(" FLAGS " + flags(message)); // RFC 9051 6.4.5: the \Seen change is reported
         }
-        if (session.condstore() && items.stream().noneMatch(i -> i.kind.equals("MODSEQ"))) {
+        if (session.extensions().condstore() && items.stream().noneMatch(i -> i.kind.equals("MODSEQ"))) {
             r.raw(" MODSEQ (" + message.modSeq() + ")"); // RFC 7162 3.2: once enabled, always
         }
         r.raw(")");

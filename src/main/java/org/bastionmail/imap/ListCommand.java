@@ -26,7 +26,7 @@ final class ListCommand {
         this.account = account;
     }
 
-    void run(ImapArgs args, boolean lsub) throws IOException, ImapArgs.Syntax, ImapSession.Reply {
+    void run(ImapArgs args, boolean lsub) throws IOException, ImapArgs.Syntax, Reply {
         args.sp();
         List<String> selection = List.of();
         if (!lsub && args.peek() == '(') {
@@ -71,7 +71,7 @@ final class ListCommand {
         boolean subscribedOnly = lsub || selection.contains("SUBSCRIBED");
         boolean specialUseOnly = selection.contains("SPECIAL-USE");
         boolean showSubscribed = lsub || subscribedOnly || returns.contains("SUBSCRIBED");
-        boolean utf8 = session.utf8Names();
+        boolean utf8 = session.extensions().utf8Names();
 
         if (patterns.size() == 1 && patterns.getFirst().isEmpty() && !lsub) {
             // RFC 9051 6.3.9: an empty pattern asks for the hierarchy delimiter.

@@ -82,7 +82,7 @@ final class SearchCommand {
         this.box = box;
     }
 
-    void run(ImapArgs args, boolean uid, String tag) throws IOException, ImapArgs.Syntax, ImapSession.Reply {
+    void run(ImapArgs args, boolean uid, String tag) throws IOException, ImapArgs.Syntax, Reply {
         args.sp();
         List<String> returns = null;
         if (peekWord(args, "RETURN")) {
@@ -99,7 +99,7 @@ final class SearchCommand {
             args.sp();
             String charset = args.astring();
             if (!charset.equalsIgnoreCase("UTF-8") && !charset.equalsIgnoreCase("US-ASCII")) {
-                throw ImapSession.Reply.no("[BADCHARSET (UTF-8)] Only UTF-8 is supported");
+                throw Reply.no("[BADCHARSET (UTF-8)] Only UTF-8 is supported");
             }
             args.sp();
         }
@@ -154,7 +154,7 @@ final class SearchCommand {
                         line.append(" ALL ").append(SequenceSet.format(found));
                     }
                 }
-                case "SAVE" -> throw ImapSession.Reply.bad("SEARCHRES is not supported");
+                case "SAVE" -> throw Reply.bad("SEARCHRES is not supported");
                 default -> throw new ImapArgs.Syntax("Unknown RETURN option");
             }
         }
@@ -171,7 +171,7 @@ final class SearchCommand {
         return args.lookingAt(word + " ");
     }
 
-    private Key key(ImapArgs args, int depth) throws ImapArgs.Syntax, ImapSession.Reply {
+    private Key key(ImapArgs args, int depth) throws ImapArgs.Syntax, Reply {
         if (depth > MAX_DEPTH) {
             throw new ImapArgs.Syntax("Search too deeply nested");
         }
