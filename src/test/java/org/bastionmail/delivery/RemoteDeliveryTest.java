@@ -220,6 +220,46 @@ class RemoteDeliveryTest {
     }
 
     @Test
+    void aStopInTheMiddleOfADeliveryRunLosesNothingAndSendsNothingTwice() throws Exception {
+        java.util.concurrent.CountDownLatch inFlight = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<String> sent = new CopyOnWriteArrayList<>();
+        OutboundTransport slow = (domain, messages) -> {
+            inFlight.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Map<OutboundTransport.Key, OutboundTransport.Outcome> outcomes = new HashMap<>();
+            messages.forEach(m -> m.recipients().forEach(r -> {
+                sent.add(m.queueId() + r);
+                outcomes.put(new OutboundTransport.Key(m.queueId(), r), new OutboundTransport.Outcome.Delivered("250 ok"));
+            }));
+            return outcomes;
+        };
+        remote.close();
+        remote = RemoteDelivery.start(queue, directory, slow, new RemoteDelivery.Options(4, 1, Duration.ofMinutes(5),
+                Duration.ofHours(4), Duration.ofDays(5), Duration.ofHours(4), Duration.ofHours(1), clock, finished::add),
+                new QueueRequests(dataDir));
+        String id = send("ok@far.example");
+        remote.scan();
+        assertThat(inFlight.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // The server stops while the remote server is still answering: the stop waits for the run to record.
+        Thread stopper = Thread.ofVirtual().start(remote::close);
+        release.countDown();
+        stopper.join(Duration.ofSeconds(20));
+        assertThat(queue.entry(id)).as("delivered and recorded before the stop finished").isEmpty();
+
+        remote = RemoteDelivery.start(FileQueue.open(dataDir), directory, slow, new RemoteDelivery.Options(4, 1,
+                Duration.ofMinutes(5), Duration.ofHours(4), Duration.ofDays(5), Duration.ofHours(4), Duration.ofHours(1),
+                clock, finished::add), new QueueRequests(dataDir));
+        remote.scan();
+        remote.awaitIdle(Duration.ofSeconds(10));
+        assertThat(sent).containsExactly(id + "ok@far.example");
+    }
+
+    @Test
     void backoffDoublesAndIsCapped() {
         assertThat(List.of(0, 1, 2, 3, 10).stream().map(remote::backoff).toList()).containsExactly(
                 Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(20), Duration.ofMinutes(40), Duration.ofHours(4));
