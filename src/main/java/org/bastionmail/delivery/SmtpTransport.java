@@ -140,6 +140,7 @@ public final class SmtpTransport implements OutboundTransport {
         }
         // RFC 8689 4.2.1: no host met the sender's requirement: a non-delivery report, never a downgrade
         requireTlsRefusals.forEach((key, reason) -> outcomes.putIfAbsent(key, new Outcome.PermFailed(reason)));
+        lastProblem = ignoringTlsPolicies(hosts, messages, outcomes, lastProblem);
         everyone(messages, outcomes, new Outcome.TempFailed(lastProblem));
     }
 
@@ -291,6 +292,36 @@ public final class SmtpTransport implements OutboundTransport {
             case StsDiscovery.Absent a -> Optional.empty();
             case StsDiscovery.Unavailable u -> Optional.empty();
         };
+    }
+
+    /**
+     * RFC 8689 5: a message whose sender wrote {@code TLS-Required: No} should still go when DANE or MTA-STS
+     * would stop it: the messages left undelivered get one more round over opportunistic TLS.
+     *
+     * @return the last problem seen
+     */
+    private String ignoringTlsPolicies(Route.Hosts hosts, List<Message> messages, Map<Key, Outcome> outcomes,
+            String lastProblem) {
+        List<Message> relaxed = messages.stream()
+                .filter(m -> !m.envelope().requireTls() && !open(m, outcomes).isEmpty() && TlsRequiredField.saysNo(m))
+                .toList();
+        if (relaxed.isEmpty() || smarthost.isPresent()) {
+            return lastProblem;
+        }
+        String problem = lastProblem;
+        Plan.Connect opportunistic = new Plan.Connect(TlsPolicy.opportunistic(),
+                org.bastionmail.tlsrpt.TlsPolicy.none(relaxed.getFirst().recipients().getFirst().domain()), false);
+        for (RouteHost host : hosts.usable()) {
+            for (Endpoint endpoint : host.endpoints(hosts.port(), hosts.security())) {
+                Optional<String> failed = deliverOver(endpoint, opportunistic, hosts, relaxed, outcomes, new HashMap<>());
+                if (failed.isEmpty()) {
+                    LOG.info("{}: delivered without TLS policy checks, as TLS-Required: No asks", endpoint.hostname());
+                    return problem;
+                }
+                problem = failed.get();
+            }
+        }
+        return problem;
     }
 
     private static List<Envelope.Recipient> open(Message message, Map<Key, Outcome> outcomes) {

@@ -89,6 +89,11 @@ class DaneEnforcementTest {
     }
 
     private static Map<OutboundTransport.Key, OutboundTransport.Outcome> send(String recipient, String token) throws Exception {
+        return send(recipient, token, "");
+    }
+
+    private static Map<OutboundTransport.Key, OutboundTransport.Outcome> send(String recipient, String token, String extraFields)
+            throws Exception {
         Path dataDir = Files.createDirectories(dir.resolve("sender-" + token));
         int port = receiver.port("smtp");
         SmtpTransport transport = new SmtpTransport(
@@ -99,7 +104,8 @@ class DaneEnforcementTest {
                 StsCertificateCheck.withDefaultTrust(), new TlsResultRecorder(dataDir, Clock.systemUTC()),
                 ClientSettings.defaults("mx.example.test"));
         Path content = dataDir.resolve("m.eml");
-        Files.writeString(content, "From: alice@example.test\r\nTo: " + recipient + "\r\nSubject: " + token + "\r\n\r\nhi\r\n");
+        Files.writeString(content, "From: alice@example.test\r\nTo: " + recipient + "\r\nSubject: " + token + "\r\n"
+                + extraFields + "\r\nhi\r\n");
         MailAddress to = MailAddress.parse(recipient);
         Envelope envelope = new Envelope(Optional.of(MailAddress.parse("alice@example.test")), List.of(Envelope.Recipient.of(to)),
                 Envelope.BodyType.SEVEN_BIT, false, Optional.empty(), Optional.empty(), false, "127.0.0.1",
@@ -114,6 +120,15 @@ class DaneEnforcementTest {
                 .isInstanceOfSatisfying(OutboundTransport.Outcome.Delivered.class,
                         delivered -> assertThat(delivered.detail()).contains("verified").doesNotContain("unverified"));
         assertThat(receiver.inbox("bob@remote.test", Duration.ofSeconds(5))).anyMatch(m -> m.contains(token));
+    }
+
+    @Test
+    void aSenderWhoWritesTlsRequiredNoIsDeliveredDespiteTheWrongRecord() throws Exception {
+        // RFC 8689 5: the sender asked that TLS policies not stop this message
+        String token = "dane-optional-" + System.nanoTime();
+        assertThat(send("carol@wrong.test", token, "TLS-Required: No\r\n").values()).singleElement()
+                .isInstanceOf(OutboundTransport.Outcome.Delivered.class);
+        assertThat(receiver.inbox("carol@wrong.test", Duration.ofSeconds(5))).anyMatch(m -> m.contains(token));
     }
 
     @Test
