@@ -30,7 +30,8 @@ public record Config(
         Policy policy,
         Dmarc dmarc,
         Delivery delivery,
-        Defence defence) {
+        Defence defence,
+        MtaStsPolicy mtaSts) {
 
     /** The listeners; an empty one is off. */
     public record Listen(
@@ -40,12 +41,20 @@ public record Config(
             Optional<InetSocketAddress> imap,
             Optional<InetSocketAddress> imaps,
             Optional<InetSocketAddress> pop3,
-            Optional<InetSocketAddress> pop3s) {
+            Optional<InetSocketAddress> pop3s,
+            Optional<InetSocketAddress> mtaSts) {
+
+        /** The mail listeners, without the MTA-STS policy endpoint. */
+        public Listen(Optional<InetSocketAddress> smtp, Optional<InetSocketAddress> submission,
+                Optional<InetSocketAddress> submissions, Optional<InetSocketAddress> imap, Optional<InetSocketAddress> imaps,
+                Optional<InetSocketAddress> pop3, Optional<InetSocketAddress> pop3s) {
+            this(smtp, submission, submissions, imap, imaps, pop3, pop3s, Optional.empty());
+        }
 
         /** Every listener on {@code address} (tests bind all of them to port 0). */
         public static Listen all(InetSocketAddress address) {
             Optional<InetSocketAddress> a = Optional.of(address);
-            return new Listen(a, a, a, a, a, a, a);
+            return new Listen(a, a, a, a, a, a, a, a);
         }
     }
 
@@ -176,6 +185,30 @@ public record Config(
     }
 
     /**
+     * The MTA-STS policy Bastion publishes for its own domains (RFC 8461 3.2), served over HTTPS at
+     * {@code https://mta-sts.DOMAIN/.well-known/mta-sts.txt} by the {@code [listen] mta_sts} listener.
+     *
+     * @param mode "enforce", "testing" or "none"; empty: no policy is served
+     * @param mx the MX host patterns senders may deliver to
+     * @param maxAge how long senders may cache the policy (RFC 8461 3.2: at most a year)
+     */
+    public record MtaStsPolicy(Optional<String> mode, List<String> mx, Duration maxAge) {
+        public MtaStsPolicy {
+            mx = List.copyOf(mx);
+        }
+
+        public static MtaStsPolicy none() {
+            return new MtaStsPolicy(Optional.empty(), List.of(), Duration.ofDays(7));
+        }
+    }
+
+    /** This configuration publishing another MTA-STS policy. */
+    public Config withMtaSts(MtaStsPolicy newPolicy) {
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, policy, dmarc, delivery,
+                defence, newPolicy);
+    }
+
+    /**
      * Availability under abuse ({@code [defence]}): connection limits checked before any session work, and
      * the ban list fed by failed logins of SMTP, IMAP and POP3. A client is an IPv4 address or an IPv6 /64.
      *
@@ -211,39 +244,39 @@ public record Config(
 
     /** This configuration with other listeners (tests bind to port 0). */
     public Config withListen(Listen newListen) {
-        return new Config(source, hostname, dataDir, domains, postmaster, newListen, tls, limits, dns, policy, dmarc, delivery, defence);
+        return new Config(source, hostname, dataDir, domains, postmaster, newListen, tls, limits, dns, policy, dmarc, delivery, defence, mtaSts);
     }
 
     /** This configuration with other limits. */
     public Config withLimits(Limits newLimits) {
-        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, newLimits, dns, policy, dmarc, delivery, defence);
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, newLimits, dns, policy, dmarc, delivery, defence, mtaSts);
     }
 
     /** This configuration with other DNS settings (tests point it at a loopback server). */
     public Config withDns(Dns newDns) {
-        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, newDns, policy, dmarc, delivery, defence);
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, newDns, policy, dmarc, delivery, defence, mtaSts);
     }
 
     /** This configuration with another authentication policy. */
     public Config withPolicy(Policy newPolicy) {
-        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, newPolicy, dmarc, delivery, defence);
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, newPolicy, dmarc, delivery, defence, mtaSts);
     }
 
     /** This configuration with other connection limits and ban settings. */
     public Config withDefence(Defence newDefence) {
         return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, policy, dmarc, delivery,
-                newDefence);
+                newDefence, mtaSts);
     }
 
     /** This configuration with other outbound delivery settings. */
     public Config withDelivery(Delivery newDelivery) {
-        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, policy, dmarc, newDelivery, defence);
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, policy, dmarc, newDelivery, defence, mtaSts);
     }
 
     /** This configuration serving other domains under another host name (tests run several servers). */
     public Config withDomains(String newHostname, List<String> newDomains) {
         return new Config(source, newHostname, dataDir, newDomains, postmaster, listen, tls, limits, dns,
-                Policy.defaults(newHostname), dmarc, delivery, defence);
+                Policy.defaults(newHostname), dmarc, delivery, defence, mtaSts);
     }
 
     /** The primary local domain: the first one configured. */
@@ -273,6 +306,7 @@ public record Config(
                 Policy.defaults("mx.example.test"),
                 Dmarc.defaults(),
                 Delivery.defaults(),
-                Defence.defaults());
+                Defence.defaults(),
+                MtaStsPolicy.none());
     }
 }

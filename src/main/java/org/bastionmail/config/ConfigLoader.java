@@ -23,8 +23,8 @@ import org.bastionmail.net.Cidr;
  * the key and the reason, all at once, and the server does not start.
  */
 public final class ConfigLoader {
-    private static final Set<String> TOP_KEYS = Set.of("hostname", "data_dir", "domains", "postmaster", "listen", "tls", "limits", "dns", "policy", "dmarc", "delivery", "defence");
-    private static final Set<String> LISTEN_KEYS = Set.of("smtp", "submission", "submissions", "imap", "imaps", "pop3", "pop3s");
+    private static final Set<String> TOP_KEYS = Set.of("hostname", "data_dir", "domains", "postmaster", "listen", "tls", "limits", "dns", "policy", "dmarc", "delivery", "defence", "mta_sts");
+    private static final Set<String> LISTEN_KEYS = Set.of("smtp", "submission", "submissions", "imap", "imaps", "pop3", "pop3s", "mta_sts");
     private static final Set<String> TLS_KEYS = Set.of("cert", "key");
     private static final Set<String> LIMIT_KEYS = Set.of("message_size", "recipients", "command_line", "line_length",
             "header_size", "errors", "idle_timeout", "session_timeout", "mailbox_quota");
@@ -73,7 +73,7 @@ public final class ConfigLoader {
         Config.Listen listeners = new Config.Listen(
                 socket(listen, "listen.smtp"), socket(listen, "listen.submission"), socket(listen, "listen.submissions"),
                 socket(listen, "listen.imap"), socket(listen, "listen.imaps"), socket(listen, "listen.pop3"),
-                socket(listen, "listen.pop3s"));
+                socket(listen, "listen.pop3s"), socket(listen, "listen.mta_sts"));
 
         JsonNode tls = table(root, "tls");
         unknownKeys(tls, "tls.", TLS_KEYS);
@@ -126,12 +126,13 @@ public final class ConfigLoader {
 
         Config.Delivery delivery = delivery(table(root, "delivery"), base);
         Config.Defence defence = defence(table(root, "defence"));
+        Config.MtaStsPolicy mtaSts = mtaStsPolicy(table(root, "mta_sts"), listeners);
 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new Config(Optional.of(file), hostname, dataDir, domains, postmaster, listeners,
-                new Config.Tls(cert, key), parsedLimits, dns, policy, dmarc, delivery, defence);
+                new Config.Tls(cert, key), parsedLimits, dns, policy, dmarc, delivery, defence, mtaSts);
     }
 
     private Config.Delivery delivery(JsonNode table, Path base) {
@@ -173,6 +174,41 @@ public final class ConfigLoader {
                 .map(Cidr::parse).toList();
         Optional<Path> trustAnchors = string(table, "delivery.trust_anchors").map(f -> base.resolve(f).normalize());
         return new Config.Delivery(remotePort, source, smarthost, relay, trustAnchors);
+    }
+
+    /** {@code [mta_sts]}: the policy Bastion serves for its own domains (RFC 8461 3.2). */
+    private Config.MtaStsPolicy mtaStsPolicy(JsonNode table, Config.Listen listeners) {
+        unknownKeys(table, "mta_sts.", Set.of("mode", "mx", "max_age"));
+        Optional<String> mode = string(table, "mta_sts.mode");
+        if (mode.isPresent() && !Set.of("enforce", "testing", "none").contains(mode.get())) {
+            problems.add(file + ": mta_sts.mode: must be \"enforce\", \"testing\" or \"none\"");
+        }
+        List<String> mx = new ArrayList<>();
+        JsonNode mxNode = table.get("mx");
+        if (mxNode != null) {
+            if (!mxNode.isArray()) {
+                problems.add(file + ": mta_sts.mx: must be a list of MX host patterns, e.g. [\"mx.example.org\"]");
+            } else {
+                for (JsonNode element : mxNode) {
+                    String pattern = element.asText();
+                    String name = pattern.startsWith("*.") ? pattern.substring(2) : pattern;
+                    if (!element.isTextual() || !DomainNames.isValid(name)) {
+                        problems.add(file + ": mta_sts.mx: " + element + " is not a host name or *.domain pattern");
+                    } else {
+                        mx.add(pattern.toLowerCase(java.util.Locale.ROOT));
+                    }
+                }
+            }
+        }
+        if (mode.isPresent() && !mode.get().equals("none") && mx.isEmpty()) {
+            problems.add(file + ": mta_sts.mx: a policy in mode " + mode.get() + " needs at least one mx pattern");
+        }
+        if (mode.isPresent() && listeners.mtaSts().isEmpty()) {
+            problems.add(file + ": mta_sts: a policy is configured but [listen] mta_sts is not (where to serve it)");
+        }
+        // RFC 8461 3.2: max_age up to 31557600 seconds
+        Duration maxAge = Duration.ofSeconds(number(table, "mta_sts.max_age", 604_800, 86_400, 31_557_600));
+        return new Config.MtaStsPolicy(mode, mx, maxAge);
     }
 
     private Config.Defence defence(JsonNode table) {

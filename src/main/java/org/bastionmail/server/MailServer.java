@@ -40,6 +40,7 @@ import org.bastionmail.imap.UserConnections;
 import org.bastionmail.iprev.HeloCheck;
 import org.bastionmail.iprev.IprevVerifier;
 import org.bastionmail.mailauth.AuthPolicy;
+import org.bastionmail.mtasts.PolicyServer;
 import org.bastionmail.mailauth.InboundChecks;
 import org.bastionmail.mailauth.MailAuthHooks;
 import org.bastionmail.mailauth.SubmissionSigning;
@@ -91,6 +92,8 @@ public final class MailServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicReference<ScheduledFuture<?>> reports =
             new java.util.concurrent.atomic.AtomicReference<>();
     private final BanList bans;
+    private final java.util.concurrent.atomic.AtomicReference<PolicyServer> policyServer =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final ConnectionLimits connectionLimits;
 
     private MailServer(Config config, Directory directory, MailboxStore store, FileQueue queue, LocalDelivery delivery,
@@ -143,6 +146,7 @@ public final class MailServer implements AutoCloseable {
                 server.listen("submissions", listen.submissions().get(), tls, server.context(SmtpMode.SUBMISSIONS, auth, Optional.empty()));
             }
             server.listenForAccess(listen, tls, upgrade);
+            server.publishMtaStsPolicy(tls);
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
@@ -192,6 +196,24 @@ public final class MailServer implements AutoCloseable {
 
     private void listen(String name, InetSocketAddress address, SSLContext implicitTls, SmtpContext context) throws IOException {
         listen(name, address, implicitTls, Protocol.SMTP, socket -> new SmtpSession(socket, context).run());
+    }
+
+    /** Our own MTA-STS policy over HTTPS (RFC 8461 3.2), when one is configured. */
+    private void publishMtaStsPolicy(SSLContext tls) throws IOException {
+        Config.MtaStsPolicy policy = config.mtaSts();
+        if (policy.mode().isEmpty() || config.listen().mtaSts().isEmpty()) {
+            return;
+        }
+        String text = PolicyServer.policyText(policy.mode().get(), policy.mx(), policy.maxAge());
+        PolicyServer server = PolicyServer.start(config.listen().mtaSts().get(), tls, text);
+        policyServer.set(server);
+        LOG.info("mta-sts policy served on {}; publish for each domain: _mta-sts.DOMAIN TXT \"v=STSv1; id={}\"",
+                server.address(), PolicyServer.id(text));
+    }
+
+    /** The bound address of the MTA-STS policy endpoint, if one is served. */
+    public Optional<InetSocketAddress> mtaStsAddress() {
+        return Optional.ofNullable(policyServer.get()).map(PolicyServer::address);
     }
 
     /** IMAP (STARTTLS and implicit TLS) and POP3 (STLS and implicit TLS) for reading mail. */
@@ -271,6 +293,7 @@ public final class MailServer implements AutoCloseable {
     public void shutdown(Duration grace) {
         LOG.info("shutting down");
         listeners.forEach(Listener::stopAccepting);
+        Optional.ofNullable(policyServer.get()).ifPresent(PolicyServer::close);
         long deadline = System.nanoTime() + grace.toNanos();
         listeners.forEach(l -> l.finishSessions(deadline));
         Optional.ofNullable(reports.get()).ifPresent(task -> task.cancel(false));

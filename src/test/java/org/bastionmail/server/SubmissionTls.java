@@ -9,10 +9,10 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /** Client-side TLS for tests: trusts exactly the server's generated self-signed certificate. */
-final class SubmissionTls {
+public final class SubmissionTls {
     private SubmissionTls() {}
 
-    static SSLContext trusting(Path certificate) throws Exception {
+    public static SSLContext trusting(Path certificate) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(certificate)) {
