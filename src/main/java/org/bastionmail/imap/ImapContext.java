@@ -1,11 +1,11 @@
 package org.bastionmail.imap;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import org.bastionmail.directory.Directory;
 import org.bastionmail.net.AuthFailures;
+import org.bastionmail.net.Pause;
 import org.bastionmail.net.TlsUpgrade;
 import org.bastionmail.store.MailboxStore;
 
@@ -47,13 +47,4 @@ public record ImapContext(
         Objects.requireNonNull(authFailures, "authFailures");
     }
 
-    /** Waits; the delay after a failed login goes through it. */
-    @FunctionalInterface
-    public interface Pause {
-        void sleep(Duration duration) throws InterruptedException;
-
-        static Pause real() {
-            return Thread::sleep;
-        }
-    }
 }

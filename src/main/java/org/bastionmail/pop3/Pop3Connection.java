@@ -1,13 +1,13 @@
 package org.bastionmail.pop3;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
+import org.bastionmail.net.ClientConnection;
+import org.bastionmail.net.ClientInput;
 
 /**
  * The connection as the session sees it: lines in, status lines out (RFC 1939 3), and the count of
@@ -22,37 +22,33 @@ final class Pop3Connection {
     }
 
     private final Pop3Context.Limits limits;
-    private final Clock clock;
-    private final Instant deadline;
-    private Socket socket;
-    private OutputStream out;
+    private final ClientConnection connection;
     private Pop3Input in;
     private int errors;
 
     Pop3Connection(Socket socket, Pop3Context.Limits limits, Clock clock) throws IOException {
         this.limits = limits;
-        this.clock = clock;
-        this.deadline = clock.instant().plus(limits.sessionTimeout());
-        use(socket);
+        this.connection = new ClientConnection(socket, clock, limits.idleTimeout(), limits.sessionTimeout());
+        this.in = new Pop3Input(connection.in());
     }
 
     /** Switches to another socket: the TLS one after STLS. */
     void use(Socket newSocket) throws IOException {
-        socket = newSocket;
-        out = new BufferedOutputStream(newSocket.getOutputStream(), 8192);
-        in = new Pop3Input(newSocket, out, clock, limits.idleTimeout(), deadline);
+        connection.use(newSocket);
+        in = new Pop3Input(connection.in());
     }
 
     Socket socket() {
-        return socket;
+        return connection.socket();
     }
 
-    Pop3Input in() {
-        return in;
+    /** The client's bytes: STLS looks whether any were pipelined after it. */
+    ClientInput in() {
+        return connection.in();
     }
 
     OutputStream out() {
-        return out;
+        return connection.out();
     }
 
     Pop3Input.Line readLine(int max) throws IOException {
@@ -94,29 +90,20 @@ final class Pop3Connection {
             sb.append(l).append("\r\n");
         }
         sb.append(".\r\n");
-        out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+        connection.out().write(sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Writes one raw line with CRLF. */
     void line(String text) throws IOException {
-        out.write((text + "\r\n").getBytes(StandardCharsets.UTF_8));
+        connection.out().write((text + "\r\n").getBytes(StandardCharsets.UTF_8));
     }
 
     void flush() throws IOException {
-        out.flush();
+        connection.flush();
     }
 
     /** Flushes what can be flushed and closes the socket; never throws. */
     void close() {
-        try {
-            out.flush();
-        } catch (IOException e) {
-            // the peer is gone; nothing more to tell it
-        }
-        try {
-            socket.close();
-        } catch (IOException e) {
-            // closing anyway
-        }
+        connection.close();
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import org.bastionmail.net.AuthFailures;
+import org.bastionmail.net.Pause;
 import org.bastionmail.net.TlsUpgrade;
 import org.bastionmail.sasl.Authenticator;
 import org.bastionmail.store.MailboxStore;
@@ -72,13 +73,4 @@ public record Pop3Context(
         }
     }
 
-    /** Waits; the delay after a failed login goes through it. */
-    @FunctionalInterface
-    public interface Pause {
-        void sleep(Duration duration) throws InterruptedException;
-
-        static Pause real() {
-            return Thread::sleep;
-        }
-    }
 }

@@ -1,81 +1,18 @@
 package org.bastionmail.pop3;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
+import org.bastionmail.net.ClientInput;
 
 /**
- * The client's bytes, with a buffer we can see into: STLS must know whether plaintext was pipelined after
- * it (RFC 2595 4, CVE-2011-0411), and replies are flushed only when a read would block, so a pipelining
- * client (RFC 2449 6.6) gets its answers in batches.
+ * The client's lines as POP3 reads them (RFC 1939 3). Buffering, deadlines and the look into the buffer
+ * for STLS are {@link ClientInput}'s.
  */
 final class Pop3Input {
-    private final InputStream in;
-    private final Socket socket;
-    private final OutputStream flushBeforeBlocking;
-    private final Clock clock;
-    private final Duration idleTimeout;
-    private final Instant deadline;
-    private final byte[] buffer = new byte[4096];
-    private int pos;
-    private int limit;
+    private final ClientInput bytes;
 
-    /** The session has lasted as long as it may. */
-    static final class SessionTimeout extends IOException {
-        SessionTimeout() {
-            super("session time limit reached", null);
-        }
-    }
-
-    Pop3Input(Socket socket, OutputStream flushBeforeBlocking, Clock clock, Duration idleTimeout, Instant deadline)
-            throws IOException {
-        this.socket = socket;
-        this.in = socket.getInputStream();
-        this.flushBeforeBlocking = flushBeforeBlocking;
-        this.clock = clock;
-        this.idleTimeout = idleTimeout;
-        this.deadline = deadline;
-    }
-
-    boolean hasBuffered() {
-        return pos < limit;
-    }
-
-    private int read() throws IOException {
-        if (pos == limit) {
-            fill();
-        }
-        return buffer[pos++] & 0xff;
-    }
-
-    private void fill() throws IOException {
-        flushBeforeBlocking.flush();
-        long remaining = Duration.between(clock.instant(), deadline).toMillis();
-        if (remaining <= 0) {
-            throw new SessionTimeout();
-        }
-        socket.setSoTimeout((int) Math.max(1, Math.min(idleTimeout.toMillis(), Math.min(remaining, Integer.MAX_VALUE))));
-        int n;
-        try {
-            n = in.read(buffer, 0, buffer.length);
-        } catch (SocketTimeoutException e) {
-            if (!clock.instant().isBefore(deadline)) {
-                throw new SessionTimeout();
-            }
-            throw e;
-        }
-        if (n < 0) {
-            throw new EOFException("client closed the connection");
-        }
-        pos = 0;
-        limit = n;
+    Pop3Input(ClientInput bytes) {
+        this.bytes = bytes;
     }
 
     /** A line without its line end, and what was wrong with it. */
@@ -94,7 +31,7 @@ final class Pop3Input {
         long consumed = 0;
         Problem problem = Problem.NONE;
         while (true) {
-            int b = read();
+            int b = bytes.read();
             consumed++;
             if (b == '\n') {
                 break;

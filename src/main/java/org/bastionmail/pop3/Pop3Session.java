@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.security.SecureRandom;
 import javax.net.ssl.SSLSocket;
+import org.bastionmail.net.ClientInput;
 import org.bastionmail.store.Mailbox;
 import org.bastionmail.store.StoredMessage;
 import org.slf4j.Logger;
@@ -83,7 +84,7 @@ public final class Pop3Session implements Runnable {
             }
         } catch (Pop3Connection.Closed e) {
             // the last reply was sent
-        } catch (Pop3Input.SessionTimeout e) {
+        } catch (ClientInput.SessionTimeout e) {
             tryToSend("-ERR Session time limit reached, closing connection");
         } catch (SocketTimeoutException e) {
             // RFC 1939 3: an autologout timer; the session ends without entering UPDATE state.

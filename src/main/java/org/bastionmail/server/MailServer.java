@@ -50,6 +50,7 @@ import org.bastionmail.directory.SqliteDirectory;
 import org.bastionmail.io.PrivateDirectories;
 import org.bastionmail.net.ConnectionLimits;
 import org.bastionmail.net.Listener;
+import org.bastionmail.net.Pause;
 import org.bastionmail.net.Protocol;
 import org.bastionmail.net.ServerCertificate;
 import org.bastionmail.net.TlsUpgrade;
@@ -60,7 +61,6 @@ import org.bastionmail.queue.FileQueue;
 import org.bastionmail.sasl.SaslMechanisms;
 import org.bastionmail.smtp.AuthMechanisms;
 import org.bastionmail.smtp.MessageHooks;
-import org.bastionmail.smtp.Sleeper;
 import org.bastionmail.smtp.SmtpContext;
 import org.bastionmail.smtp.SmtpMode;
 import org.bastionmail.smtp.SmtpSession;
@@ -189,7 +189,7 @@ public final class MailServer implements AutoCloseable {
     private SmtpContext context(SmtpMode mode, AuthMechanisms auth, Optional<org.bastionmail.smtp.TlsUpgrader> starttls) {
         String postmasterDomain = config.primaryDomain().orElse(config.hostname());
         return new SmtpContext(mode, config.hostname(), postmasterDomain, config.limits(), directory, auth, queue,
-                starttls, Clock.systemUTC(), Sleeper.real(),
+                starttls, Clock.systemUTC(), Pause.real(),
                 account -> store.usedBytes(account) >= directory.quota(account), hooks, bans,
                 client -> config.delivery().relayNetworks().stream().anyMatch(network -> network.contains(client)));
     }
@@ -223,9 +223,9 @@ public final class MailServer implements AutoCloseable {
         // One count for both IMAP ports: the per-user connection limit covers imap and imaps together.
         UserConnections imapConnections = new UserConnections();
         ImapContext imap = new ImapContext(config.hostname(), directory, store, Optional.of(upgrade), false, imapLimits,
-                clock, ImapContext.Pause.real(), imapConnections, bans);
+                clock, Pause.real(), imapConnections, bans);
         ImapContext imaps = new ImapContext(config.hostname(), directory, store, Optional.empty(), true, imapLimits,
-                clock, ImapContext.Pause.real(), imapConnections, bans);
+                clock, Pause.real(), imapConnections, bans);
         if (listen.imap().isPresent()) {
             listen("imap", listen.imap().get(), null, Protocol.IMAP, socket -> new ImapSession(socket, imap).run());
         }
@@ -235,9 +235,9 @@ public final class MailServer implements AutoCloseable {
         // One lock registry for both POP3 ports: RFC 1939 8 allows one session per maildrop.
         MaildropLocks locks = new MaildropLocks();
         Pop3Context pop3 = new Pop3Context(config.hostname(), directory, store, Optional.of(upgrade), false,
-                Pop3Context.Limits.defaults(), clock, Pop3Context.Pause.real(), locks, bans);
+                Pop3Context.Limits.defaults(), clock, Pause.real(), locks, bans);
         Pop3Context pop3s = new Pop3Context(config.hostname(), directory, store, Optional.empty(), true,
-                Pop3Context.Limits.defaults(), clock, Pop3Context.Pause.real(), locks, bans);
+                Pop3Context.Limits.defaults(), clock, Pause.real(), locks, bans);
         if (listen.pop3().isPresent()) {
             listen("pop3", listen.pop3().get(), null, Protocol.POP3, socket -> new Pop3Session(socket, pop3).run());
         }

@@ -124,7 +124,7 @@ final class AuthPhase {
         LOG.info("AUTH {} failed ({}), failure {}", mechanism.name(), reason, failures);
         Duration delay = FIRST_DELAY.multipliedBy(1L << Math.min(failures - 1, 10));
         try {
-            context.sleeper().sleep(delay.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay);
+            context.pause().sleep(delay.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             conversation.sendAndClose(Reply.TOO_MANY_AUTH_FAILURES);

@@ -1,14 +1,12 @@
 package org.bastionmail.smtp;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import org.bastionmail.config.Config;
+import org.bastionmail.net.ClientConnection;
 
 /**
  * The connection as the session sees it: lines in, replies out, and the count of errors after which the
@@ -23,29 +21,24 @@ final class Conversation {
     }
 
     private final Config.Limits limits;
-    private final Clock clock;
-    private final Instant deadline;
-    private Socket socket;
-    private OutputStream out;
+    private final ClientConnection connection;
     private SmtpInput in;
     private int errors;
 
     Conversation(Socket socket, Config.Limits limits, Clock clock) throws IOException {
         this.limits = limits;
-        this.clock = clock;
-        this.deadline = clock.instant().plus(limits.sessionTimeout());
-        use(socket);
+        this.connection = new ClientConnection(socket, clock, limits.idleTimeout(), limits.sessionTimeout());
+        this.in = new SmtpInput(connection.in());
     }
 
     /** Switches to another socket: the TLS one after STARTTLS. */
     void use(Socket newSocket) throws IOException {
-        socket = newSocket;
-        out = new BufferedOutputStream(newSocket.getOutputStream(), 4096);
-        in = new SmtpInput(newSocket, out, clock, limits.idleTimeout(), deadline);
+        connection.use(newSocket);
+        in = new SmtpInput(connection.in());
     }
 
     Socket socket() {
-        return socket;
+        return connection.socket();
     }
 
     SmtpInput in() {
@@ -61,16 +54,16 @@ final class Conversation {
      * 421 4.7.0 and the session ends.
      */
     void send(Reply reply) throws IOException {
-        out.write(reply.toBytes());
+        connection.out().write(reply.toBytes());
         if (reply.isError() && reply.code() != 421 && ++errors >= limits.errors()) {
-            out.write(Reply.TOO_MANY_ERRORS.toBytes());
+            connection.out().write(Reply.TOO_MANY_ERRORS.toBytes());
             throw new Closed();
         }
     }
 
     /** Sends a reply and ends the session. */
     void sendAndClose(Reply reply) throws IOException {
-        out.write(reply.toBytes());
+        connection.out().write(reply.toBytes());
         throw new Closed();
     }
 
@@ -80,24 +73,15 @@ final class Conversation {
         for (int i = 0; i < lines.size(); i++) {
             sb.append(code).append(i == lines.size() - 1 ? ' ' : '-').append(lines.get(i)).append("\r\n");
         }
-        out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+        connection.out().write(sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     void flush() throws IOException {
-        out.flush();
+        connection.flush();
     }
 
     /** Flushes what can be flushed and closes the socket; never throws. */
     void close() {
-        try {
-            out.flush();
-        } catch (IOException e) {
-            // the peer is gone; nothing more to tell it
-        }
-        try {
-            socket.close();
-        } catch (IOException e) {
-            // closing anyway
-        }
+        connection.close();
     }
 }

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.bastionmail.config.Config;
 import org.bastionmail.directory.Directory;
 import org.bastionmail.net.AuthFailures;
+import org.bastionmail.net.Pause;
 import org.bastionmail.queue.MessageQueue;
 
 /**
@@ -20,7 +21,7 @@ import org.bastionmail.queue.MessageQueue;
  * @param queue where accepted messages go
  * @param tls how to start TLS on STARTTLS; empty: STARTTLS is not offered
  * @param clock time for Received, Date and the session deadline
- * @param sleeper how the session waits after a failed AUTH
+ * @param pause how the session waits after a failed AUTH
  * @param quota whether a local recipient's mailbox is full
  * @param hooks sender authentication, signing and filters around each message
  * @param authFailures where failed and successful AUTH are reported (the ban list)
@@ -36,7 +37,7 @@ public record SmtpContext(
         MessageQueue queue,
         Optional<TlsUpgrader> tls,
         Clock clock,
-        Sleeper sleeper,
+        Pause pause,
         MailboxQuota quota,
         MessageHooks hooks,
         AuthFailures authFailures,
@@ -52,7 +53,7 @@ public record SmtpContext(
         Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(clock, "clock");
-        Objects.requireNonNull(sleeper, "sleeper");
+        Objects.requireNonNull(pause, "pause");
         Objects.requireNonNull(quota, "quota");
         Objects.requireNonNull(hooks, "hooks");
         Objects.requireNonNull(authFailures, "authFailures");

@@ -1,96 +1,33 @@
 package org.bastionmail.smtp;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
+import org.bastionmail.net.ClientInput;
 
 /**
- * The client's bytes, with a buffer we can see into.
- *
- * <p>Two reasons for our own buffer: STARTTLS must know whether plaintext bytes were already read after
- * the command (RFC 3207 5, CVE-2011-0411), and replies are flushed just before a read would block, which
- * is what RFC 2920 3.2 asks of a pipelining server.
+ * The client's bytes as SMTP reads them: lines by the rules of RFC 5321, and raw bytes for DATA and BDAT.
+ * Buffering, deadlines and the look into the buffer for STARTTLS are {@link ClientInput}'s.
  */
 final class SmtpInput {
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream flushBeforeBlocking;
-    private final Clock clock;
-    private final Duration idleTimeout;
-    private final Instant deadline;
-    private final byte[] buffer = new byte[8192];
-    private int pos;
-    private int limit;
+    private final ClientInput bytes;
 
-    /** Thrown when the session ran out of time (its total deadline passed). */
-    static final class SessionTimeout extends IOException {
-        SessionTimeout() {
-            super("session time limit reached", null);
-        }
-    }
-
-    SmtpInput(Socket socket, OutputStream flushBeforeBlocking, Clock clock, Duration idleTimeout, Instant deadline)
-            throws IOException {
-        this.socket = socket;
-        this.in = socket.getInputStream();
-        this.flushBeforeBlocking = flushBeforeBlocking;
-        this.clock = clock;
-        this.idleTimeout = idleTimeout;
-        this.deadline = deadline;
+    SmtpInput(ClientInput bytes) {
+        this.bytes = bytes;
     }
 
     /** Whether bytes the client sent are already read from the socket but not consumed. */
     boolean hasBuffered() {
-        return pos < limit;
+        return bytes.hasBuffered();
     }
 
     /** One byte, or EOFException at the end of the stream. */
     int read() throws IOException {
-        if (pos == limit) {
-            fill();
-        }
-        return buffer[pos++] & 0xff;
+        return bytes.read();
     }
 
     /** Reads up to {@code len} bytes (at least one), blocking only when nothing is buffered. */
     int read(byte[] dst, int off, int len) throws IOException {
-        if (pos == limit) {
-            fill();
-        }
-        int n = Math.min(len, limit - pos);
-        System.arraycopy(buffer, pos, dst, off, n);
-        pos += n;
-        return n;
-    }
-
-    private void fill() throws IOException {
-        flushBeforeBlocking.flush();
-        long remaining = Duration.between(clock.instant(), deadline).toMillis();
-        if (remaining <= 0) {
-            throw new SessionTimeout();
-        }
-        socket.setSoTimeout((int) Math.max(1, Math.min(idleTimeout.toMillis(), Math.min(remaining, Integer.MAX_VALUE))));
-        int n;
-        try {
-            n = in.read(buffer, 0, buffer.length);
-        } catch (SocketTimeoutException e) {
-            if (!clock.instant().isBefore(deadline)) {
-                throw new SessionTimeout();
-            }
-            throw e;
-        }
-        if (n < 0) {
-            throw new EOFException("client closed the connection");
-        }
-        pos = 0;
-        limit = n;
+        return bytes.read(dst, off, len);
     }
 
     /** A line as read: its bytes without the line end, and what was wrong with it. */

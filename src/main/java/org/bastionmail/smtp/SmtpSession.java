@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
+import org.bastionmail.net.ClientInput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +76,7 @@ public final class SmtpSession implements Runnable {
             }
         } catch (Conversation.Closed e) {
             // the reply that ends the session was sent
-        } catch (SmtpInput.SessionTimeout e) {
+        } catch (ClientInput.SessionTimeout e) {
             tryToSend(Reply.SESSION_TIMEOUT);
         } catch (SocketTimeoutException e) {
             tryToSend(Reply.IDLE_TIMEOUT);

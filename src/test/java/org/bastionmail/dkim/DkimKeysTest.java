@@ -8,6 +8,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.bastionmail.dns.testserver.StaticResolver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,7 +37,7 @@ class DkimKeysTest {
         // the loaded key signs what its published record verifies
         byte[] message = DkimSignerTest.msg(DkimSignerTest.MESSAGE);
         byte[] signed = DkimSignerTest.signed(new DkimSigner(loaded, DkimSignerTest.CLOCK), message);
-        FakeDns dns = new FakeDns().txt(generated.dnsRecordName(), generated.dnsRecord());
+        StaticResolver dns = new StaticResolver().txt(generated.dnsRecordName(), generated.dnsRecord());
         assertThat(new DkimVerifier(dns, DkimSignerTest.CLOCK).verify(signed)).extracting(DkimResult::verdict)
                 .containsExactly(DkimVerdict.PASS);
     }

@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import org.bastionmail.dns.testserver.StaticResolver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -52,8 +53,8 @@ class DkimSignerTest {
         return out;
     }
 
-    static FakeDns dns() {
-        return new FakeDns().txt(ED.dnsRecordName(), ED.dnsRecord()).txt(RSA.dnsRecordName(), RSA.dnsRecord());
+    static StaticResolver dns() {
+        return new StaticResolver().txt(ED.dnsRecordName(), ED.dnsRecord()).txt(RSA.dnsRecordName(), RSA.dnsRecord());
     }
 
     static List<DkimResult> verify(byte[] message) {

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.bastionmail.dns.testserver.StaticResolver;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class DkimTestVectorsTest {
     void stalwartVectorsPass(String name) throws IOException {
         String text = Files.readString(DATA.resolve("stalwart-mail-auth/dkim/" + name + ".txt"), StandardCharsets.ISO_8859_1);
         int split = text.indexOf("\n\n");
-        FakeDns dns = new FakeDns();
+        StaticResolver dns = new StaticResolver();
         for (String line : text.substring(0, split).split("\n")) {
             int space = line.indexOf(' ');
             dns.txt(line.substring(0, space), line.substring(space + 1));
@@ -39,7 +40,7 @@ class DkimTestVectorsTest {
 
     @Test
     void dkimpySignedSampleHasTwoPassingSignatures() throws IOException {
-        FakeDns dns = dkimpyDns();
+        StaticResolver dns = dkimpyDns();
         byte[] message = crlf(Files.readString(DATA.resolve("dkimpy/rfc6376.signed.msg"), StandardCharsets.ISO_8859_1));
 
         List<DkimResult> results = new DkimVerifier(dns, Clock.systemUTC()).verify(message);
@@ -50,8 +51,8 @@ class DkimTestVectorsTest {
         assertThat(results).allSatisfy(r -> assertThat(r.domain()).isEqualTo("football.example.com"));
     }
 
-    static FakeDns dkimpyDns() throws IOException {
-        return new FakeDns()
+    static StaticResolver dkimpyDns() throws IOException {
+        return new StaticResolver()
                 .txt("brisbane._domainkey.football.example.com",
                         "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=")
                 .txt("test._domainkey.football.example.com",

@@ -11,6 +11,7 @@ import java.security.Signature;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
+import org.bastionmail.dns.testserver.StaticResolver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -54,7 +55,7 @@ class DkimVerifierTest {
                 + bodyHash(BODY, Canonicalization.RELAXED, -1) + extra;
     }
 
-    static DkimResult verifyOne(FakeDns dns, byte[] message) {
+    static DkimResult verifyOne(StaticResolver dns, byte[] message) {
         List<DkimResult> results = new DkimVerifier(dns, CLOCK).verify(message);
         assertThat(results).hasSize(1);
         return results.getFirst();
@@ -125,9 +126,9 @@ class DkimVerifierTest {
     @Test
     void revokedKeyMissingKeyAndDnsFailure() throws Exception {
         byte[] m = handSigned(ED.privateKey(), "ed25519", edTags(""), message());
-        DkimResult revoked = verifyOne(new FakeDns().txt(ED.dnsRecordName(), "v=DKIM1; k=ed25519; p="), m);
-        DkimResult missing = verifyOne(new FakeDns(), m);
-        DkimResult failed = verifyOne(new FakeDns().failing(ED.dnsRecordName()), m);
+        DkimResult revoked = verifyOne(new StaticResolver().txt(ED.dnsRecordName(), "v=DKIM1; k=ed25519; p="), m);
+        DkimResult missing = verifyOne(new StaticResolver(), m);
+        DkimResult failed = verifyOne(new StaticResolver().failing(ED.dnsRecordName()), m);
 
         assertThat(revoked.verdict()).isEqualTo(DkimVerdict.PERMERROR);
         assertThat(revoked.reason()).get().asString().contains("revoked");
@@ -144,7 +145,7 @@ class DkimVerifierTest {
         KeyPair pair = g.generateKeyPair();
         String tags = edTags("").replace("a=ed25519-sha256", "a=rsa-sha256").replace("s=ed1", "s=short");
         byte[] m = handSigned(pair.getPrivate(), "rsa", tags, message());
-        FakeDns dns = new FakeDns().txt("short._domainkey.example.org",
+        StaticResolver dns = new StaticResolver().txt("short._domainkey.example.org",
                 "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()));
 
         DkimResult r = verifyOne(dns, m);
@@ -166,22 +167,22 @@ class DkimVerifierTest {
         byte[] m = handSigned(ED.privateKey(), "ed25519", edTags("; i=user@mail.example.org"), message());
         String p = ED.dnsRecord().substring(ED.dnsRecord().indexOf("p="));
 
-        assertThat(verifyOne(new FakeDns().txt(ED.dnsRecordName(), "v=DKIM1; k=ed25519; " + p), m).verdict())
+        assertThat(verifyOne(new StaticResolver().txt(ED.dnsRecordName(), "v=DKIM1; k=ed25519; " + p), m).verdict())
                 .isEqualTo(DkimVerdict.PASS);
         // t=s: i= must be in exactly d=, not a subdomain
-        assertThat(verifyOne(new FakeDns().txt(ED.dnsRecordName(), "v=DKIM1; k=ed25519; t=s; " + p), m).verdict())
+        assertThat(verifyOne(new StaticResolver().txt(ED.dnsRecordName(), "v=DKIM1; k=ed25519; t=s; " + p), m).verdict())
                 .isEqualTo(DkimVerdict.PERMERROR);
-        DkimResult testing = verifyOne(new FakeDns().txt(ED.dnsRecordName(), "v=DKIM1; k=ed25519; t=y; " + p), m);
+        DkimResult testing = verifyOne(new StaticResolver().txt(ED.dnsRecordName(), "v=DKIM1; k=ed25519; t=y; " + p), m);
         assertThat(testing.verdict()).isEqualTo(DkimVerdict.PASS);
         assertThat(testing.testing()).isTrue();
         for (String bad : List.of("v=DKIM1; k=rsa; " + p, "v=DKIM1; k=ed25519; h=sha1; " + p,
                 "v=DKIM1; k=ed25519; s=other; " + p, "k=ed25519; v=DKIM1; " + p, "v=DKIM2; k=ed25519; " + p,
                 "v=DKIM1; k=ed25519; p=!!notbase64", "v=DKIM1; k=ed25519; p=AAAA", "v=DKIM1; k=ed25519")) {
-            assertThat(verifyOne(new FakeDns().txt(ED.dnsRecordName(), bad), m).verdict()).as(bad)
+            assertThat(verifyOne(new StaticResolver().txt(ED.dnsRecordName(), bad), m).verdict()).as(bad)
                     .isEqualTo(DkimVerdict.PERMERROR);
         }
         // several records: the first usable one counts
-        assertThat(verifyOne(new FakeDns().txt(ED.dnsRecordName(), "garbage", ED.dnsRecord()), m).verdict())
+        assertThat(verifyOne(new StaticResolver().txt(ED.dnsRecordName(), "garbage", ED.dnsRecord()), m).verdict())
                 .isEqualTo(DkimVerdict.PASS);
     }
 
@@ -262,13 +263,13 @@ class DkimVerifierTest {
         for (int i = 0; i < 30; i++) {
             many.append("DKIM-Signature: ").append(edTags("").replace("s=ed1", "s=s" + i)).append("; b=AAAA\r\n");
         }
-        FakeDns dns = DkimSignerTest.dns();
+        StaticResolver dns = DkimSignerTest.dns();
         List<DkimResult> results = new DkimVerifier(dns, CLOCK)
                 .verify(DkimSignerTest.concat(many.toString().getBytes(StandardCharsets.US_ASCII), m));
 
         assertThat(results).hasSize(31);
         assertThat(results.subList(10, 31)).allSatisfy(r -> assertThat(r.verdict()).isEqualTo(DkimVerdict.NEUTRAL));
-        assertThat(dns.asked).hasSize(10);
+        assertThat(dns.asked()).hasSize(10);
     }
 
     @Test
@@ -279,11 +280,11 @@ class DkimVerifierTest {
         byte[] noColon = "From a@example.org\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
         for (byte[] m : List.of(manyFields, oneHugeField, noColon)) {
-            assertThat(new DkimVerifier(new FakeDns(), CLOCK).verify(m)).singleElement()
+            assertThat(new DkimVerifier(new StaticResolver(), CLOCK).verify(m)).singleElement()
                     .satisfies(r -> assertThat(r.verdict()).isEqualTo(DkimVerdict.PERMERROR));
         }
         DkimVerifier.Limits tight = new DkimVerifier.Limits(5, 1 << 20, 10, 0);
-        assertThat(new DkimVerifier(new FakeDns(), CLOCK, tight).verify(message())).extracting(DkimResult::verdict)
+        assertThat(new DkimVerifier(new StaticResolver(), CLOCK, tight).verify(message())).extracting(DkimResult::verdict)
                 .containsExactly(DkimVerdict.NONE);
     }
 }

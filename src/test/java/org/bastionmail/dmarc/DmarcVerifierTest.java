@@ -2,58 +2,14 @@ package org.bastionmail.dmarc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.random.RandomGenerator;
-import org.bastionmail.dns.DnsResolver;
-import org.bastionmail.dns.DnssecStatus;
-import org.bastionmail.dns.Lookup;
+import org.bastionmail.dns.testserver.StaticResolver;
 import org.junit.jupiter.api.Test;
 
 class DmarcVerifierTest {
-    /** TXT records by name; names in {@code failing} give a DNS failure. A fake is fine in a unit test. */
-    static final class FakeDns implements DnsResolver {
-        final Map<String, List<String>> txt = new HashMap<>();
-        final Set<String> failing = new HashSet<>();
-        final List<String> asked = new java.util.ArrayList<>();
-
-        @Override
-        public Lookup<List<String>> txt(String name) {
-            asked.add(name);
-            if (failing.contains(name)) {
-                return new Lookup.Failed<>("timeout", DnssecStatus.INDETERMINATE);
-            }
-            List<String> records = txt.get(name);
-            return records == null ? new Lookup.NoSuchName<>(DnssecStatus.INSECURE) : new Lookup.Found<>(records, DnssecStatus.INSECURE);
-        }
-
-        @Override
-        public Lookup<List<InetAddress>> a(String name) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Lookup<List<InetAddress>> aaaa(String name) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Lookup<List<MxRecord>> mx(String name) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Lookup<List<String>> ptr(InetAddress address) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
-    private final FakeDns dns = new FakeDns();
+    private final StaticResolver dns = new StaticResolver();
     private int nextRandom = 0;
     private final RandomGenerator random = new RandomGenerator() {
         @Override
@@ -74,7 +30,7 @@ class DmarcVerifierTest {
 
     @Test
     void alignedDkimPasses() {
-        dns.txt.put("_dmarc.example.com", List.of("v=DMARC1; p=reject"));
+        dns.txt("_dmarc.example.com", "v=DMARC1; p=reject");
         DmarcResult result = check("example.com", "bounce.other.net", true, "mail.example.com");
         assertThat(result.verdict()).isEqualTo(DmarcResult.Verdict.PASS);
         assertThat(result.dkimAligned()).isTrue();
@@ -84,7 +40,7 @@ class DmarcVerifierTest {
 
     @Test
     void relaxedSpfAlignmentUsesTheOrganizationalDomain() {
-        dns.txt.put("_dmarc.example.co.uk", List.of("v=DMARC1; p=reject"));
+        dns.txt("_dmarc.example.co.uk", "v=DMARC1; p=reject");
         assertThat(check("example.co.uk", "bounces.example.co.uk", true).verdict()).isEqualTo(DmarcResult.Verdict.PASS);
         // same public suffix, different organisation: not aligned
         assertThat(check("example.co.uk", "attacker.co.uk", true).verdict()).isEqualTo(DmarcResult.Verdict.FAIL);
@@ -92,7 +48,7 @@ class DmarcVerifierTest {
 
     @Test
     void strictAlignmentNeedsTheExactDomain() {
-        dns.txt.put("_dmarc.example.com", List.of("v=DMARC1; p=quarantine; adkim=s; aspf=s"));
+        dns.txt("_dmarc.example.com", "v=DMARC1; p=quarantine; adkim=s; aspf=s");
         DmarcResult result = check("example.com", "bounces.example.com", true, "mail.example.com");
         assertThat(result.verdict()).isEqualTo(DmarcResult.Verdict.FAIL);
         assertThat(result.disposition()).isEqualTo(DmarcRecord.Policy.QUARANTINE);
@@ -101,7 +57,7 @@ class DmarcVerifierTest {
 
     @Test
     void anSpfPassThatDidNotPassDoesNotAlign() {
-        dns.txt.put("_dmarc.example.com", List.of("v=DMARC1; p=reject"));
+        dns.txt("_dmarc.example.com", "v=DMARC1; p=reject");
         DmarcResult result = check("example.com", "example.com", false);
         assertThat(result.verdict()).isEqualTo(DmarcResult.Verdict.FAIL);
         assertThat(result.disposition()).isEqualTo(DmarcRecord.Policy.REJECT);
@@ -109,17 +65,17 @@ class DmarcVerifierTest {
 
     @Test
     void subdomainsFallBackToTheOrganizationalRecordAndItsSubdomainPolicy() {
-        dns.txt.put("_dmarc.example.com", List.of("v=DMARC1; p=reject; sp=quarantine"));
+        dns.txt("_dmarc.example.com", "v=DMARC1; p=reject; sp=quarantine");
         DmarcResult result = check("news.example.com", "evil.test", true);
-        assertThat(dns.asked).containsExactly("_dmarc.news.example.com", "_dmarc.example.com");
+        assertThat(dns.asked()).containsExactly("_dmarc.news.example.com", "_dmarc.example.com");
         assertThat(result.policyDomain()).isEqualTo("example.com");
         assertThat(result.disposition()).isEqualTo(DmarcRecord.Policy.QUARANTINE);
     }
 
     @Test
     void aSubdomainsOwnRecordWins() {
-        dns.txt.put("_dmarc.example.com", List.of("v=DMARC1; p=reject"));
-        dns.txt.put("_dmarc.news.example.com", List.of("v=DMARC1; p=none"));
+        dns.txt("_dmarc.example.com", "v=DMARC1; p=reject");
+        dns.txt("_dmarc.news.example.com", "v=DMARC1; p=none");
         DmarcResult result = check("news.example.com", "evil.test", true);
         assertThat(result.policyDomain()).isEqualTo("news.example.com");
         assertThat(result.disposition()).isEqualTo(DmarcRecord.Policy.NONE);
@@ -128,13 +84,13 @@ class DmarcVerifierTest {
 
     @Test
     void noRecordIsNone() {
-        dns.txt.put("_dmarc.example.com", List.of("v=spf1 -all"));
+        dns.txt("_dmarc.example.com", "v=spf1 -all");
         assertThat(check("example.com", "evil.test", false).verdict()).isEqualTo(DmarcResult.Verdict.NONE);
     }
 
     @Test
     void twoRecordsAreNoPolicy() {
-        dns.txt.put("_dmarc.example.com", List.of("v=DMARC1; p=reject", "v=DMARC1; p=none"));
+        dns.txt("_dmarc.example.com", "v=DMARC1; p=reject", "v=DMARC1; p=none");
         DmarcResult result = check("example.com", "evil.test", false);
         assertThat(result.verdict()).isEqualTo(DmarcResult.Verdict.PERMERROR);
         assertThat(result.disposition()).isEqualTo(DmarcRecord.Policy.NONE);
@@ -142,18 +98,18 @@ class DmarcVerifierTest {
 
     @Test
     void dnsFailureIsATemporaryError() {
-        dns.failing.add("_dmarc.example.com");
+        dns.failing("_dmarc.example.com");
         assertThat(check("example.com", "evil.test", false).verdict()).isEqualTo(DmarcResult.Verdict.TEMPERROR);
     }
 
     @Test
     void pctSamplingWeakensThePolicyOutsideTheSample() {
-        dns.txt.put("_dmarc.example.com", List.of("v=DMARC1; p=reject; pct=20"));
+        dns.txt("_dmarc.example.com", "v=DMARC1; p=reject; pct=20");
         nextRandom = 19;
         assertThat(check("example.com", "evil.test", false).disposition()).isEqualTo(DmarcRecord.Policy.REJECT);
         nextRandom = 20;
         assertThat(check("example.com", "evil.test", false).disposition()).isEqualTo(DmarcRecord.Policy.QUARANTINE);
-        dns.txt.put("_dmarc.example.com", List.of("v=DMARC1; p=quarantine; pct=0"));
+        dns.txt("_dmarc.example.com", "v=DMARC1; p=quarantine; pct=0");
         nextRandom = 0;
         assertThat(check("example.com", "evil.test", false).disposition()).isEqualTo(DmarcRecord.Policy.NONE);
     }

@@ -7,7 +7,7 @@ import java.net.Socket;
 
 /**
  * An unconnected socket whose input is a fixed byte array and whose output is discarded: lets the
- * protocol readers (SmtpInput, ImapInput, Pop3Input) run on fuzzer bytes at millions of inputs a
+ * protocol readers (net.ClientInput under SmtpInput and Pop3Input, ImapInput) run on fuzzer bytes at millions of inputs a
  * second instead of through a loopback connection per input.
  */
 public final class ReplaySocket extends Socket {

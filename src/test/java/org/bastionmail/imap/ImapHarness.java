@@ -1,6 +1,7 @@
 package org.bastionmail.imap;
 
 import org.bastionmail.net.AuthFailures;
+import org.bastionmail.net.Pause;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -64,7 +65,7 @@ final class ImapHarness implements AutoCloseable {
         store.ensureAccount(BOB);
         Path[] cert = ServerCertificate.selfSigned(dir.resolve("tls"), "mx.example.test");
         serverTls = ServerCertificate.context(cert[0], cert[1]);
-        ImapContext.Pause pause = pauses::add;
+        Pause pause = pauses::add;
         ImapContext plain = new ImapContext("mx.example.test", directory, store,
                 Optional.of(new TlsUpgrade(serverTls)), false, limits, clock, pause, connections, AuthFailures.none());
         ImapContext tls = new ImapContext("mx.example.test", directory, store, Optional.empty(), true, limits,

@@ -16,6 +16,7 @@ import org.bastionmail.config.Config;
 import org.bastionmail.directory.SqliteDirectory;
 import org.bastionmail.mail.MailAddress;
 import org.bastionmail.net.Listener;
+import org.bastionmail.net.Pause;
 import org.bastionmail.net.ServerCertificate;
 import org.bastionmail.net.TlsUpgrade;
 import org.bastionmail.store.Flag;
@@ -50,7 +51,7 @@ public final class LargeMailboxBench {
             SSLContext tls = ServerCertificate.context(cert[0], cert[1]);
             ImapLimits limits = ImapLimits.defaults(Config.Limits.defaults());
             ImapContext context = new ImapContext("mx.example.test", directory, store,
-                    Optional.of(new TlsUpgrade(tls)), false, limits, Clock.systemUTC(), ImapContext.Pause.real(),
+                    Optional.of(new TlsUpgrade(tls)), false, limits, Clock.systemUTC(), Pause.real(),
                     new UserConnections(), AuthFailures.none());
             try (Listener listener = Listener.start("imap", new InetSocketAddress("127.0.0.1", 0), null,
                     s -> new ImapSession(s, context).run())) {

@@ -2,22 +2,17 @@ package org.bastionmail.mailauth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.bastionmail.dkim.DkimAlgorithm;
 import org.bastionmail.dkim.DkimKeys;
 import org.bastionmail.dkim.DkimResult;
 import org.bastionmail.dkim.DkimSigningKey;
 import org.bastionmail.dkim.DkimVerdict;
 import org.bastionmail.dkim.DkimVerifier;
-import org.bastionmail.dns.DnsResolver;
-import org.bastionmail.dns.DnssecStatus;
-import org.bastionmail.dns.Lookup;
+import org.bastionmail.dns.testserver.StaticResolver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,35 +24,6 @@ class SubmissionSigningTest {
             + "From: Alice <alice@example.test>\r\nTo: bob@elsewhere.test\r\nSubject: signed\r\n"
             + "Message-ID: <1@example.test>\r\n\r\nHello Bob.\r\n";
 
-    /** Serves the published key records; a fake resolver is fine in a unit test. */
-    record KeyRecords(Map<String, String> records) implements DnsResolver {
-        @Override
-        public Lookup<List<String>> txt(String name) {
-            String record = records.get(name);
-            return record == null ? new Lookup.NoSuchName<>(DnssecStatus.INSECURE) : new Lookup.Found<>(List.of(record), DnssecStatus.INSECURE);
-        }
-
-        @Override
-        public Lookup<List<InetAddress>> a(String name) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Lookup<List<InetAddress>> aaaa(String name) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Lookup<List<MxRecord>> mx(String name) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Lookup<List<String>> ptr(InetAddress address) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
     @Test
     void signsWithEveryKeyOfTheFromDomainAndTheSignaturesVerify() throws Exception {
         DkimSigningKey ed = DkimKeys.generate(dataDir, "example.test", "s2026", DkimAlgorithm.ED25519_SHA256);
@@ -66,14 +32,13 @@ class SubmissionSigningTest {
         assertThat(signatures.split("DKIM-Signature:", -1)).hasSize(3);
         assertThat(signatures.indexOf("a=ed25519-sha256")).isLessThan(signatures.indexOf("a=rsa-sha256"));
 
-        Map<String, String> records = new HashMap<>();
         // one selector, two key types: publish each under its own name as a real operator would need to
-        records.put("s2026._domainkey.example.test", ed.dnsRecord());
-        List<DkimResult> edResult = new DkimVerifier(new KeyRecords(records), Clock.systemUTC())
+        StaticResolver dns = new StaticResolver().txt("s2026._domainkey.example.test", ed.dnsRecord());
+        List<DkimResult> edResult = new DkimVerifier(dns, Clock.systemUTC())
                 .verify((signatures + MESSAGE).getBytes(StandardCharsets.UTF_8));
         assertThat(edResult).anyMatch(r -> r.verdict() == DkimVerdict.PASS && r.algorithm().equals("ed25519-sha256"));
-        records.put("s2026._domainkey.example.test", rsa.dnsRecord());
-        List<DkimResult> rsaResult = new DkimVerifier(new KeyRecords(records), Clock.systemUTC())
+        dns.txt("s2026._domainkey.example.test", rsa.dnsRecord());
+        List<DkimResult> rsaResult = new DkimVerifier(dns, Clock.systemUTC())
                 .verify((signatures + MESSAGE).getBytes(StandardCharsets.UTF_8));
         assertThat(rsaResult).anyMatch(r -> r.verdict() == DkimVerdict.PASS && r.algorithm().equals("rsa-sha256"));
     }

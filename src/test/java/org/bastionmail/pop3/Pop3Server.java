@@ -23,6 +23,7 @@ import org.bastionmail.config.Config;
 import org.bastionmail.directory.SqliteDirectory;
 import org.bastionmail.mail.MailAddress;
 import org.bastionmail.net.Listener;
+import org.bastionmail.net.Pause;
 import org.bastionmail.net.ServerCertificate;
 import org.bastionmail.net.TlsUpgrade;
 import org.bastionmail.store.DeliveryOutcome;
@@ -67,7 +68,7 @@ final class Pop3Server implements AutoCloseable {
         certificate = files[0];
         SSLContext serverTls = ServerCertificate.context(files[0], files[1]);
         clientTls = trusting(files[0]);
-        Pop3Context.Pause recording = pauses::add;
+        Pause recording = pauses::add;
         Pop3Context plainContext = new Pop3Context(HOST, directory, store, Optional.of(new TlsUpgrade(serverTls)), false,
                 limits, Clock.systemUTC(), recording, locks, AuthFailures.none());
         Pop3Context implicitContext = new Pop3Context(HOST, directory, store, Optional.empty(), true,

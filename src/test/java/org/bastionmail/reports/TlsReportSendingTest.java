@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.james.mime4j.dom.Entity;
 import org.apache.james.mime4j.dom.field.ContentTypeField;
@@ -24,8 +22,7 @@ import org.bastionmail.dkim.DkimVerdict;
 import org.bastionmail.dkim.DkimVerifier;
 import org.bastionmail.dmarc.PublicSuffixList;
 import org.bastionmail.dns.DnsResolver;
-import org.bastionmail.dns.DnssecStatus;
-import org.bastionmail.dns.Lookup;
+import org.bastionmail.dns.testserver.StaticResolver;
 import org.bastionmail.mail.MailAddress;
 import org.bastionmail.mailauth.SubmissionSigning;
 import org.bastionmail.queue.FileQueue;
@@ -136,7 +133,7 @@ class TlsReportSendingTest {
         assertThat(policy.path("failure-details").get(0).path("result-type").asText()).isEqualTo("certificate-expired");
 
         // RFC 8460 5.3: signed by the report address's domain; the signature verifies.
-        DnsResolver keys = new KeyRecord(Map.of("s1._domainkey.bastion.test", key.dnsRecord()));
+        DnsResolver keys = new StaticResolver().txt("s1._domainkey.bastion.test", key.dnsRecord());
         List<DkimResult> dkim = new DkimVerifier(keys, clock).verify(mail.bytes());
         assertThat(dkim).anyMatch(r -> r.verdict() == DkimVerdict.PASS);
 
@@ -211,35 +208,5 @@ class TlsReportSendingTest {
         assertThat(sender().runOnce()).isZero();
         assertThat(queue.entries()).isEmpty();
         assertThat(recorder.finishedDays()).isEmpty();
-    }
-
-    /** Serves DKIM key records. */
-    record KeyRecord(Map<String, String> records) implements DnsResolver {
-        @Override
-        public Lookup<List<String>> txt(String name) {
-            String record = records.get(name);
-            return record == null ? new Lookup.NoSuchName<>(DnssecStatus.INSECURE)
-                    : new Lookup.Found<>(List.of(record), DnssecStatus.INSECURE);
-        }
-
-        @Override
-        public Lookup<List<InetAddress>> a(String name) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Lookup<List<InetAddress>> aaaa(String name) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Lookup<List<MxRecord>> mx(String name) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Lookup<List<String>> ptr(InetAddress address) {
-            throw new UnsupportedOperationException();
-        }
     }
 }

@@ -1,5 +1,6 @@
 package org.bastionmail.smtp;
 
+import org.bastionmail.net.ClientInput;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -28,8 +29,8 @@ class DataReaderTest {
                 Socket accepted = server.accept()) {
             client.getOutputStream().write(wire.getBytes(StandardCharsets.ISO_8859_1));
             client.shutdownOutput();
-            SmtpInput in = new SmtpInput(accepted, OutputStream.nullOutputStream(), Clock.systemUTC(),
-                    Duration.ofSeconds(5), Instant.now().plusSeconds(60));
+            SmtpInput in = new SmtpInput(new ClientInput(accepted, OutputStream.nullOutputStream(),
+                    Clock.systemUTC(), Duration.ofSeconds(5), Instant.now().plusSeconds(60)));
             ByteArrayOutputStream sink = new ByteArrayOutputStream();
             MessageContent content = new MessageContent(Config.Limits.defaults(), sink, header -> {
                 byte[] prefix = "P\r\n".getBytes();

@@ -1,5 +1,6 @@
 package org.bastionmail.smtp;
 
+import org.bastionmail.net.ClientInput;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -38,8 +39,8 @@ class MessageDataFuzzTest {
         ByteArrayOutputStream unstuffed = new ByteArrayOutputStream();
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
         MessageContent content = new MessageContent(LIMITS, sink, MessageDataFuzzTest::prepend);
-        SmtpInput in = new SmtpInput(new ReplaySocket(wire), OutputStream.nullOutputStream(), Clock.systemUTC(),
-                Duration.ofSeconds(5), Instant.now().plusSeconds(3600));
+        SmtpInput in = new SmtpInput(new ClientInput(new ReplaySocket(wire), OutputStream.nullOutputStream(),
+                Clock.systemUTC(), Duration.ofSeconds(5), Instant.now().plusSeconds(3600)));
         try {
             DataReader.read(in, new Tee(content, unstuffed));
         } catch (EOFException closed) {
@@ -145,8 +146,8 @@ class MessageDataFuzzTest {
 
     private static byte[] unstuffOnce(byte[] wire) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        SmtpInput in = new SmtpInput(new ReplaySocket(wire), OutputStream.nullOutputStream(), Clock.systemUTC(),
-                Duration.ofSeconds(5), Instant.now().plusSeconds(3600));
+        SmtpInput in = new SmtpInput(new ClientInput(new ReplaySocket(wire), OutputStream.nullOutputStream(),
+                Clock.systemUTC(), Duration.ofSeconds(5), Instant.now().plusSeconds(3600)));
         DataReader.read(in, out);
         return out.toByteArray();
     }

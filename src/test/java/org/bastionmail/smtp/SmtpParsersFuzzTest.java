@@ -1,5 +1,6 @@
 package org.bastionmail.smtp;
 
+import org.bastionmail.net.ClientInput;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -26,8 +27,8 @@ class SmtpParsersFuzzTest {
     private static final int MAX_LINE = 512;
 
     private static SmtpInput input(byte[] data) throws IOException {
-        return new SmtpInput(new ReplaySocket(data), OutputStream.nullOutputStream(), Clock.systemUTC(),
-                Duration.ofSeconds(5), Instant.now().plusSeconds(3600));
+        return new SmtpInput(new ClientInput(new ReplaySocket(data), OutputStream.nullOutputStream(),
+                Clock.systemUTC(), Duration.ofSeconds(5), Instant.now().plusSeconds(3600)));
     }
 
     /** Lines as the session reads them, then parsed as commands, then MAIL/RCPT arguments as the phases do. */
