@@ -163,15 +163,28 @@ public record Config(
      * @param remotePort the port of other domains' MX hosts (25; tests use others)
      * @param sourceAddress the local address to connect from, if not the system's choice
      * @param smarthost relay everything through this host instead of the MX records
+     * @param giveUpAfter how long a message may wait before it is bounced (RFC 5321 4.5.4.1)
+     * @param delayWarningAfter how long a message may wait before its sender is told it is delayed
      * @param relayNetworks clients that may relay without AUTH (an office network, a webmail host); empty by default
      * @param trustAnchors a PEM file of CA certificates that verify the smarthost's certificate, and MX hosts'
      *     where neither DANE nor MTA-STS applies, in place of the JDK's trust store (a private mail network,
      *     interop tests)
      */
     public record Delivery(int remotePort, Optional<java.net.InetAddress> sourceAddress, Optional<Smarthost> smarthost,
-            List<org.bastionmail.net.Cidr> relayNetworks, Optional<Path> trustAnchors) {
+            List<org.bastionmail.net.Cidr> relayNetworks, Optional<Path> trustAnchors, Duration giveUpAfter,
+            Duration delayWarningAfter) {
+        /** RFC 5321 4.5.4.1: give up after 4-5 days. */
+        public static final Duration GIVE_UP_AFTER = Duration.ofDays(5);
+        public static final Duration DELAY_WARNING_AFTER = Duration.ofHours(4);
+
         public Delivery {
             relayNetworks = List.copyOf(relayNetworks);
+        }
+
+        /** Settings with the usual give-up and warning times. */
+        public Delivery(int remotePort, Optional<java.net.InetAddress> sourceAddress, Optional<Smarthost> smarthost,
+                List<org.bastionmail.net.Cidr> relayNetworks, Optional<Path> trustAnchors) {
+            this(remotePort, sourceAddress, smarthost, relayNetworks, trustAnchors, GIVE_UP_AFTER, DELAY_WARNING_AFTER);
         }
 
         /** Settings without relay networks, verifying MX hosts against the JDK's trust store. */

@@ -33,7 +33,8 @@ public final class ConfigLoader {
             "dmarc_reject", "dmarc_quarantine", "iprev_fail");
     private static final Set<String> DMARC_KEYS = Set.of("public_suffix_list");
     private static final Set<String> DELIVERY_KEYS = Set.of("remote_port", "trust_anchors", "source_ip", "smarthost",
-            "smarthost_tls", "smarthost_user", "smarthost_password_file", "relay_networks");
+            "smarthost_tls", "smarthost_user", "smarthost_password_file", "relay_networks", "give_up_after",
+            "delay_warning_after");
     private static final Set<String> DEFENCE_KEYS = Set.of("max_connections", "max_connections_per_ip",
             "connection_rate_per_ip", "auth_failures", "auth_failure_window", "ban_time", "ban_time_max", "allow_networks");
 
@@ -173,7 +174,14 @@ public final class ConfigLoader {
         List<Cidr> relay = networks(table.get("relay_networks"), List.of(), "delivery.relay_networks").stream()
                 .map(Cidr::parse).toList();
         Optional<Path> trustAnchors = string(table, "delivery.trust_anchors").map(f -> base.resolve(f).normalize());
-        return new Config.Delivery(remotePort, source, smarthost, relay, trustAnchors);
+        Duration giveUp = Duration.ofSeconds(number(table, "delivery.give_up_after",
+                Config.Delivery.GIVE_UP_AFTER.toSeconds(), 3600, 30 * 86_400L));
+        Duration warnAfter = Duration.ofSeconds(number(table, "delivery.delay_warning_after",
+                Config.Delivery.DELAY_WARNING_AFTER.toSeconds(), 600, 30 * 86_400L));
+        if (warnAfter.compareTo(giveUp) >= 0) {
+            problems.add(file + ": delivery.delay_warning_after: must be shorter than give_up_after");
+        }
+        return new Config.Delivery(remotePort, source, smarthost, relay, trustAnchors, giveUp, warnAfter);
     }
 
     /** {@code [mta_sts]}: the policy Bastion serves for its own domains (RFC 8461 3.2). */

@@ -75,8 +75,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class MailServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MailServer.class);
-    /** RFC 5321 4.5.4.1: give up after 4-5 days. */
-    private static final Duration GIVE_UP_AFTER = Duration.ofDays(5);
 
     private final Config config;
     private final Directory directory;
@@ -124,7 +122,8 @@ public final class MailServer implements AutoCloseable {
                 ? PublicSuffixList.load(config.dmarc().publicSuffixList().get())
                 : PublicSuffixList.bundled();
         MessageHooks hooks = mailAuthentication(config, dns, suffixes);
-        Bounces bounces = new Bounces(queue, DsnSettings.defaults(config.hostname()), GIVE_UP_AFTER, Clock.systemUTC());
+        Bounces bounces = new Bounces(queue, DsnSettings.defaults(config.hostname()), config.delivery().giveUpAfter(),
+                Clock.systemUTC());
         LocalDelivery delivery = LocalDelivery.start(queue, store, directory, LocalDelivery.Options.defaults(bounces));
         TlsResultRecorder tlsResults = new TlsResultRecorder(dataDir, Clock.systemUTC());
         RemoteDelivery remote = Outbound.start(config, dns, queue, directory, bounces, tlsResults);

@@ -63,7 +63,11 @@ final class Outbound {
         SmtpTransport transport = new SmtpTransport(routes, smarthost(settings), new DaneLookup(dns, settings.remotePort()),
                 new MtaSts(dns, HttpsPolicyFetcher.withDefaultTrust(dns), config.dataDir(), clock),
                 StsCertificateCheck.withDefaultTrust(), tlsResults, client, pkix);
-        return RemoteDelivery.start(queue, directory, transport, RemoteDelivery.Options.defaults(bounces),
+        RemoteDelivery.Options usual = RemoteDelivery.Options.defaults(bounces);
+        RemoteDelivery.Options options = new RemoteDelivery.Options(usual.maxConnections(), usual.perDestination(),
+                usual.firstRetry(), usual.maxRetry(), settings.giveUpAfter(), settings.delayWarningAfter(),
+                usual.scanInterval(), usual.clock(), bounces);
+        return RemoteDelivery.start(queue, directory, transport, options,
                 new QueueRequests(config.dataDir()));
     }
 

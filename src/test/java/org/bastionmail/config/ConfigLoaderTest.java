@@ -62,6 +62,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void giveUpAndDelayWarningTimes() throws Exception {
+        Config config = ConfigLoader.load(write("[delivery]\ngive_up_after = 259200\ndelay_warning_after = 7200\n"));
+        assertThat(config.delivery().giveUpAfter()).isEqualTo(Duration.ofDays(3));
+        assertThat(config.delivery().delayWarningAfter()).isEqualTo(Duration.ofHours(2));
+        assertThat(ConfigLoader.load(write("domains = []\n")).delivery().giveUpAfter()).isEqualTo(Duration.ofDays(5));
+        Path bad = write("[delivery]\ngive_up_after = 7200\ndelay_warning_after = 7200\n");
+        assertThatThrownBy(() -> ConfigLoader.load(bad)).hasMessageContaining("delivery.delay_warning_after: must be shorter");
+    }
+
+    @Test
     void relayNetworksAreCidrRanges() throws Exception {
         Config config = ConfigLoader.load(write("[delivery]\nrelay_networks = [\"10.1.0.0/16\", \"2001:db8::/48\"]\n"));
         assertThat(config.delivery().relayNetworks()).hasSize(2);
