@@ -35,7 +35,9 @@ class CrashRecoveryIT {
     private static final Path JAR = Path.of("target/bastion-0.1.0-SNAPSHOT-all.jar");
     private static final Pattern TOKEN = Pattern.compile("X-Crash-Token: (\\S+)");
     private static final int CLIENTS = 6;
-    private static final int MESSAGES_BEFORE_KILL = 60;
+    private static final int MESSAGES_BEFORE_KILL = 40;
+    /** SIGKILL cycles; issue 7 asks for at least 20 in CI. More with -Dbastion.crash.cycles=N. */
+    private static final int CYCLES = Integer.getInteger("bastion.crash.cycles", 20);
 
     @TempDir
     Path dir;
@@ -61,36 +63,50 @@ class CrashRecoveryIT {
 
     private void crashAndRecover(Path config, int port) throws Exception {
         assertThat(runCli(config, "secret\n", "user", "add", "crash@example.test", "--password-stdin")).isZero();
+        long seed = Long.getLong("bastion.crash.seed", System.nanoTime());
+        java.util.Random random = new java.util.Random(seed);
+        System.out.println("crash test: " + CYCLES + " SIGKILL cycles, seed " + seed + " (-Dbastion.crash.seed to replay)");
 
-        Process server = startServer(config, port);
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger sent = new AtomicInteger();
-        List<Thread> clients = new ArrayList<>();
-        for (int c = 0; c < CLIENTS; c++) {
-            int client = c;
-            clients.add(Thread.ofVirtual().start(() -> submitUntilStopped(port, client, acknowledged, sent, stop)));
+        for (int cycle = 0; cycle < CYCLES; cycle++) {
+            Process server = startServer(config, port);
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger sent = new AtomicInteger();
+            List<Thread> clients = new ArrayList<>();
+            String prefix = "k" + cycle + "c";
+            for (int c = 0; c < CLIENTS; c++) {
+                int client = c;
+                clients.add(Thread.ofVirtual().start(() -> submitUntilStopped(port, prefix + client, acknowledged, sent, stop)));
+            }
+            // A random moment: somewhere between the first messages and a few dozen acknowledged ones.
+            int before = acknowledged.size();
+            int target = before + 1 + random.nextInt(MESSAGES_BEFORE_KILL);
+            Instant deadline = Instant.now().plusSeconds(60);
+            while (acknowledged.size() < target && Instant.now().isBefore(deadline)) {
+                Thread.sleep(1);
+            }
+            Thread.sleep(random.nextInt(20));
+            server.destroyForcibly(); // SIGKILL
+            server.waitFor(10, TimeUnit.SECONDS);
+            stop.set(true);
+            for (Thread t : clients) {
+                t.join(Duration.ofSeconds(20));
+            }
+            assertThat(acknowledged.size()).as("messages acknowledged in cycle " + cycle).isGreaterThan(before);
         }
-        // Kill while clients are mid-transaction: wait until enough messages were acknowledged.
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (acknowledged.size() < MESSAGES_BEFORE_KILL && Instant.now().isBefore(deadline)) {
-            Thread.sleep(5);
-        }
-        server.destroyForcibly(); // SIGKILL
-        server.waitFor(10, TimeUnit.SECONDS);
-        stop.set(true);
-        for (Thread t : clients) {
-            t.join(Duration.ofSeconds(20));
-        }
-        assertThat(acknowledged).as("messages acknowledged before the kill").hasSizeGreaterThanOrEqualTo(MESSAGES_BEFORE_KILL);
 
         Process restarted = startServer(config, port);
         try {
-            Map<String, Integer> stored = awaitStored(dir.resolve("data"), acknowledged, Duration.ofSeconds(60));
+            Map<String, Integer> stored = awaitStored(dir.resolve("data"), acknowledged, Duration.ofSeconds(120));
             for (String token : acknowledged) {
                 assertThat(stored.getOrDefault(token, 0)).as("copies of acknowledged message " + token).isEqualTo(1);
             }
             assertThat(stored.values()).as("no message stored twice, acknowledged or not").allMatch(n -> n == 1);
+            // One more message takes the next UID, over any content file a crash left before its index row.
+            Set<String> last = ConcurrentHashMap.newKeySet();
+            submitOne(port, last);
+            awaitStored(dir.resolve("data"), last, Duration.ofSeconds(30));
+            assertConsistent(dir.resolve("data"));
         } finally {
             restarted.destroy(); // SIGTERM: a clean stop
             assertThat(restarted.waitFor(30, TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
@@ -99,7 +115,51 @@ class CrashRecoveryIT {
         assertThat(Files.readString(dir.resolve("server.log"))).as("the shutdown hook ran to its end").contains("MailServer: stopped");
     }
 
-    private static void submitUntilStopped(int port, int client, Set<String> acknowledged, AtomicInteger sent, AtomicBoolean stop) {
+    private static void submitOne(int port, Set<String> acknowledged) throws IOException {
+        try (RawSmtpClient smtp = new RawSmtpClient(port)) {
+            smtp.reply();
+            smtp.command("EHLO crash.example.test");
+            smtp.command("MAIL FROM:<load@elsewhere.test>");
+            smtp.command("RCPT TO:<crash@example.test>");
+            smtp.command("DATA");
+            if (smtp.command("Subject: last\r\nX-Crash-Token: last\r\n\r\nlast\r\n.").startsWith("250")) {
+                acknowledged.add("last");
+            }
+        }
+    }
+
+    /** The queue is empty and whole, and every message file of the store has its index row and the other way round. */
+    private static void assertConsistent(Path dataDir) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (Instant.now().isBefore(deadline) && listFiles(dataDir.resolve("queue/envelopes")).size() > 0) {
+            Thread.sleep(100);
+        }
+        assertThat(listFiles(dataDir.resolve("queue/envelopes"))).as("queue envelopes left").isEmpty();
+        assertThat(listFiles(dataDir.resolve("queue/messages"))).as("queue message files without an envelope").isEmpty();
+        long rows;
+        try (MailboxStore store = SqliteMailboxStore.open(dataDir)) {
+            rows = 0;
+            for (var mailbox : store.mailboxes("crash@example.test")) {
+                rows += store.messages("crash@example.test", mailbox.name()).size();
+            }
+        }
+        long files;
+        try (var walk = Files.walk(dataDir.resolve("store/messages"))) {
+            files = walk.filter(Files::isRegularFile).count();
+        }
+        assertThat(files).as("message files in the store (orphans would make more)").isEqualTo(rows);
+    }
+
+    private static List<Path> listFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.toList();
+        }
+    }
+
+    private static void submitUntilStopped(int port, String client, Set<String> acknowledged, AtomicInteger sent, AtomicBoolean stop) {
         int n = 0;
         while (!stop.get() && n < 10_000) {
             try (RawSmtpClient smtp = new RawSmtpClient(port)) {
@@ -107,7 +167,7 @@ class CrashRecoveryIT {
                     continue;
                 }
                 while (!stop.get() && n < 10_000) {
-                    String token = "c" + client + "-" + (n++);
+                    String token = client + "-" + (n++);
                     smtp.command("MAIL FROM:<load@elsewhere.test>");
                     smtp.command("RCPT TO:<crash@example.test>");
                     smtp.command("DATA");
