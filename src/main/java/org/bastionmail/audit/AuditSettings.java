@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.bastionmail.dns.DnsResolver;
+import org.bastionmail.mail.MailAddress;
 
 /**
  * How an audit runs.
@@ -17,10 +18,12 @@ import org.bastionmail.dns.DnsResolver;
  * @param submissionPort when present, also audit the submission service of each audited host
  * @param imapPort when present, also audit the IMAP service (STARTTLS, LOGINDISABLED before TLS, certificate)
  * @param pop3Port when present, also audit the POP3 service (STLS, USER/PASS before TLS, certificate)
+ * @param smugglingRecipient when present, run the SMTP smuggling probe, which delivers a few test messages to this
+ *     address; it must be in the audited domain (the {@link Auditor} refuses otherwise)
  */
 public record AuditSettings(DnsResolver dns, Duration timeout, int smtpPort, CertificateTrust trust,
         List<String> dkimSelectors, String heloName, Optional<Integer> submissionPort, Optional<Integer> imapPort,
-        Optional<Integer> pop3Port) {
+        Optional<Integer> pop3Port, Optional<MailAddress> smugglingRecipient) {
     /** Used when no selector is given: the ones large providers and common software publish. */
     static final List<String> COMMON_SELECTORS = List.of("default", "dkim", "mail", "selector1", "selector2",
             "google", "k1", "s1", "s2", "bastion");
@@ -30,16 +33,29 @@ public record AuditSettings(DnsResolver dns, Duration timeout, int smtpPort, Cer
         if (smtpPort < 1 || smtpPort > 65535) {
             throw new IllegalArgumentException("port out of range: " + smtpPort);
         }
+        // the address is written into SMTP command lines: nothing that could end or extend a line (RFC 5321 4.1.2)
+        smugglingRecipient.ifPresent(r -> {
+            String text = r.toString();
+            if (r.needsQuoting() || text.length() > 254 || text.chars().anyMatch(c -> c <= 0x20 || c == 0x7f || c == '<' || c == '>')) {
+                throw new IllegalArgumentException("--probe-recipient: not a plain address: " + text);
+            }
+        });
     }
 
     /** Settings without IMAP and POP3 probes. */
     public AuditSettings(DnsResolver dns, Duration timeout, int smtpPort, CertificateTrust trust, List<String> dkimSelectors,
             String heloName, Optional<Integer> submissionPort) {
-        this(dns, timeout, smtpPort, trust, dkimSelectors, heloName, submissionPort, Optional.empty(), Optional.empty());
+        this(dns, timeout, smtpPort, trust, dkimSelectors, heloName, submissionPort, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public AuditSettings withAccessPorts(Optional<Integer> imap, Optional<Integer> pop3) {
-        return new AuditSettings(dns, timeout, smtpPort, trust, dkimSelectors, heloName, submissionPort, imap, pop3);
+        return new AuditSettings(dns, timeout, smtpPort, trust, dkimSelectors, heloName, submissionPort, imap, pop3, smugglingRecipient);
+    }
+
+    /** Opts in to the SMTP smuggling probe, which delivers a few test messages to {@code recipient}. */
+    public AuditSettings withSmugglingProbe(MailAddress recipient) {
+        return new AuditSettings(dns, timeout, smtpPort, trust, dkimSelectors, heloName, submissionPort, imapPort, pop3Port,
+                Optional.of(recipient));
     }
 
     List<String> selectors() {

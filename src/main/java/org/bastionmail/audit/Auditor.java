@@ -44,9 +44,18 @@ public final class Auditor {
         this.fetcher = fetcher;
     }
 
-    /** Audits {@code domain} and each of its MX hosts; {@code progress} hears what is being checked. */
+    /**
+     * Audits {@code domain} and each of its MX hosts; {@code progress} hears what is being checked.
+     *
+     * @throws IllegalArgumentException when the smuggling probe's recipient is not in {@code domain}
+     */
     public AuditReport auditDomain(String domain, Consumer<String> progress) {
         String name = normalise(domain);
+        settings.smugglingRecipient().ifPresent(r -> {
+            if (!r.domain().equals(name)) {
+                throw new IllegalArgumentException("--probe-recipient: " + r + " is not in the audited domain " + name);
+            }
+        });
         DnsResolver dns = settings.dns();
         Run run = new Run(progress);
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -66,9 +75,20 @@ public final class Auditor {
         return new AuditReport(name, run.findings, run.errors);
     }
 
-    /** Audits one SMTP server; {@code host} is a name (resolved with the audit's DNS) or an address literal. */
+    /**
+     * Audits one SMTP server; {@code host} is a name (resolved with the audit's DNS) or an address literal.
+     *
+     * @throws IllegalArgumentException when the smuggling probe's recipient is not in the domain of {@code host}
+     *     (or {@code host} is an address literal, which has no domain)
+     */
     public AuditReport auditServer(String host, int port, Consumer<String> progress) {
         String name = normalise(host);
+        // without a domain, the server's own name says which domain is audited: the recipient must be in it or above it
+        settings.smugglingRecipient().ifPresent(r -> {
+            if (literal(name).isPresent() || !(name.equals(r.domain()) || name.endsWith("." + r.domain()))) {
+                throw new IllegalArgumentException("--probe-recipient: " + r + " is not in the domain of the audited server " + name);
+            }
+        });
         Run run = new Run(progress);
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             auditHost(executor, run, name, name, port, DnssecStatus.INDETERMINATE);
@@ -106,6 +126,10 @@ public final class Auditor {
                     new SmtpTarget(host, new InetSocketAddress(address, p), localDomain, true, Optional.empty()), AccessAudit.Protocol.POP3).run()));
             for (SmtpTarget target : targets) {
                 List<Callable<List<Finding>>> probes = new SmtpAudit(settings, target).probes();
+                if (!target.submission() && settings.smugglingRecipient().isPresent()) {
+                    probes = new ArrayList<>(probes);
+                    probes.addAll(new SmugglingProbe(settings, target, settings.smugglingRecipient().get()).probes());
+                }
                 for (int i = 0; i < probes.size(); i++) {
                     run.submit(executor, "SMTP " + target.label() + " probe " + (i + 1), probes.get(i));
                 }

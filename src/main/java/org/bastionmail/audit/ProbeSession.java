@@ -82,6 +82,20 @@ final class ProbeSession implements Closeable {
         out.flush();
     }
 
+    /**
+     * Sends bytes as they are, recorded split at CRLF with every lone CR and LF shown as {@code <CR>} and
+     * {@code <LF>}, so that the evidence shows exactly which line endings were sent.
+     */
+    void sendVisible(String data) throws IOException {
+        for (String line : data.split("\r\n", -1)) {
+            if (!line.isEmpty()) {
+                transcript.append("C: ").append(abbreviate(line.replace("\r", "<CR>").replace("\n", "<LF>"))).append('\n');
+            }
+        }
+        out.write(data.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
     /** Reads one SMTP reply, multi-line replies joined (RFC 5321 4.2.1). */
     Reply readSmtp() throws IOException {
         List<String> lines = new ArrayList<>();

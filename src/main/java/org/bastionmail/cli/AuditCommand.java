@@ -19,6 +19,7 @@ import org.bastionmail.audit.ReportText;
 import org.bastionmail.audit.Severity;
 import org.bastionmail.config.Config;
 import org.bastionmail.dns.DnsjavaResolver;
+import org.bastionmail.mail.MailAddress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = {"Audit the security of a mail domain (DNS records and every MX host) or of one SMTP server.",
-            "No message is ever sent: relay tests stop at RCPT."})
+            "No message is sent unless --probe-smuggling is given: relay tests stop at RCPT."})
 final class AuditCommand implements Callable<Integer> {
     static final int DEFAULT_SMTP_PORT = 25;
 
@@ -70,6 +71,12 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--helo", paramLabel = "NAME", description = "the name given in EHLO (default: the configured host name)")
     Optional<String> helo = Optional.empty();
 
+    @Option(names = "--probe-smuggling", description = "also probe SMTP smuggling: this DELIVERS a few test messages to --probe-recipient")
+    boolean probeSmuggling;
+
+    @Option(names = "--probe-recipient", paramLabel = "ADDRESS", description = "the recipient of the smuggling probe's messages, in the audited domain")
+    Optional<String> probeRecipient = Optional.empty();
+
     @Option(names = "--json", description = "print the report as JSON")
     boolean json;
 
@@ -87,6 +94,9 @@ final class AuditCommand implements Callable<Integer> {
             if (timeoutSeconds < 1 || timeoutSeconds > 300) {
                 throw new IllegalArgumentException("--timeout: 1 to 300 seconds");
             }
+            if (probeSmuggling != probeRecipient.isPresent()) {
+                throw new IllegalArgumentException("--probe-smuggling and --probe-recipient ADDRESS go together");
+            }
             Config loaded = config.load();
             Config.Dns dns = dnsServers.isEmpty() ? loaded.dns()
                     : new Config.Dns(dnsServers.stream().map(AuditCommand::dnsServer).toList(), loaded.dns().timeout(),
@@ -95,6 +105,9 @@ final class AuditCommand implements Callable<Integer> {
             CertificateTrust trust = caFile.isPresent() ? CertificateTrust.pemFile(caFile.get()) : CertificateTrust.system();
             AuditSettings settings = new AuditSettings(resolver, Duration.ofSeconds(timeoutSeconds), port, trust, selectors,
                     helo.orElse(loaded.hostname()), submission).withAccessPorts(imap, pop3);
+            if (probeRecipient.isPresent()) {
+                settings = settings.withSmugglingProbe(MailAddress.parse(probeRecipient.get().strip()));
+            }
             boolean terminal = System.console() != null;
             Consumer<String> progress = terminal && !json ? step -> err.print("\r\u001b[2Kchecking " + step) : step -> { };
             Auditor auditor = new Auditor(settings);

@@ -142,4 +142,19 @@ class AuditCommandTest {
         assertThat(audit("--server", "127.0.0.1:" + closed)).as("%s", this).isEqualTo(2);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("Not checked (errors)");
     }
+
+    @Test
+    void theSmugglingProbeIsRefusedOutsideTheAuditedDomain() {
+        // exit 2 before any connection: the probe delivers messages, so only to the audited domain
+        assertThat(audit("cli.test", "--port", String.valueOf(quiet.port()), "--probe-smuggling", "--probe-recipient", "victim@other.test"))
+                .as("%s", this).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("not in the audited domain cli.test");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(audit("cli.test", "--probe-smuggling", "--probe-recipient", "a@sub.cli.test")).as("%s", this).isEqualTo(2);
+        assertThat(audit("--server", "127.0.0.1:" + weak.port(), "--probe-smuggling", "--probe-recipient", "probe@weak.test")).as("%s", this).isEqualTo(2);
+        assertThat(audit("--server", "quiet.weak.test:" + quiet.port(), "--probe-smuggling", "--probe-recipient", "probe@cli.test")).as("%s", this).isEqualTo(2);
+        assertThat(audit("cli.test", "--probe-smuggling")).as("%s", this).isEqualTo(2);
+        assertThat(audit("cli.test", "--probe-recipient", "probe@cli.test")).as("%s", this).isEqualTo(2);
+        assertThat(audit("cli.test", "--probe-smuggling", "--probe-recipient", "not-an-address")).as("%s", this).isEqualTo(2);
+    }
 }
