@@ -31,7 +31,8 @@ public record Config(
         Dmarc dmarc,
         Delivery delivery,
         Defence defence,
-        MtaStsPolicy mtaSts) {
+        MtaStsPolicy mtaSts,
+        Antivirus antivirus) {
 
     /** The listeners; an empty one is off. */
     public record Listen(
@@ -215,10 +216,30 @@ public record Config(
         }
     }
 
+    /**
+     * Virus scanning of every message before it is accepted ({@code [antivirus]}), through clamd.
+     *
+     * @param clamd clamd's address: {@code host:port} or the path of its Unix socket; empty: no scanning
+     * @param failOpen when clamd cannot answer, accept the message (marked) instead of answering 451
+     * @param maxSize the largest message sent to clamd (its StreamMaxLength); larger ones count as a failed scan
+     * @param timeout how long one scan may take
+     */
+    public record Antivirus(Optional<String> clamd, boolean failOpen, long maxSize, Duration timeout) {
+        public static Antivirus none() {
+            return new Antivirus(Optional.empty(), false, 26_214_400L, Duration.ofSeconds(30));
+        }
+    }
+
+    /** This configuration with other antivirus settings. */
+    public Config withAntivirus(Antivirus newAntivirus) {
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, policy, dmarc, delivery,
+                defence, mtaSts, newAntivirus);
+    }
+
     /** This configuration publishing another MTA-STS policy. */
     public Config withMtaSts(MtaStsPolicy newPolicy) {
         return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, policy, dmarc, delivery,
-                defence, newPolicy);
+                defence, newPolicy, antivirus);
     }
 
     /**
@@ -257,39 +278,39 @@ public record Config(
 
     /** This configuration with other listeners (tests bind to port 0). */
     public Config withListen(Listen newListen) {
-        return new Config(source, hostname, dataDir, domains, postmaster, newListen, tls, limits, dns, policy, dmarc, delivery, defence, mtaSts);
+        return new Config(source, hostname, dataDir, domains, postmaster, newListen, tls, limits, dns, policy, dmarc, delivery, defence, mtaSts, antivirus);
     }
 
     /** This configuration with other limits. */
     public Config withLimits(Limits newLimits) {
-        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, newLimits, dns, policy, dmarc, delivery, defence, mtaSts);
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, newLimits, dns, policy, dmarc, delivery, defence, mtaSts, antivirus);
     }
 
     /** This configuration with other DNS settings (tests point it at a loopback server). */
     public Config withDns(Dns newDns) {
-        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, newDns, policy, dmarc, delivery, defence, mtaSts);
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, newDns, policy, dmarc, delivery, defence, mtaSts, antivirus);
     }
 
     /** This configuration with another authentication policy. */
     public Config withPolicy(Policy newPolicy) {
-        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, newPolicy, dmarc, delivery, defence, mtaSts);
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, newPolicy, dmarc, delivery, defence, mtaSts, antivirus);
     }
 
     /** This configuration with other connection limits and ban settings. */
     public Config withDefence(Defence newDefence) {
         return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, policy, dmarc, delivery,
-                newDefence, mtaSts);
+                newDefence, mtaSts, antivirus);
     }
 
     /** This configuration with other outbound delivery settings. */
     public Config withDelivery(Delivery newDelivery) {
-        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, policy, dmarc, newDelivery, defence, mtaSts);
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, policy, dmarc, newDelivery, defence, mtaSts, antivirus);
     }
 
     /** This configuration serving other domains under another host name (tests run several servers). */
     public Config withDomains(String newHostname, List<String> newDomains) {
         return new Config(source, newHostname, dataDir, newDomains, postmaster, listen, tls, limits, dns,
-                Policy.defaults(newHostname), dmarc, delivery, defence, mtaSts);
+                Policy.defaults(newHostname), dmarc, delivery, defence, mtaSts, antivirus);
     }
 
     /** The primary local domain: the first one configured. */
@@ -320,6 +341,7 @@ public record Config(
                 Dmarc.defaults(),
                 Delivery.defaults(),
                 Defence.defaults(),
-                MtaStsPolicy.none());
+                MtaStsPolicy.none(),
+                Antivirus.none());
     }
 }

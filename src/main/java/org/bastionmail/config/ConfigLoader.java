@@ -23,7 +23,7 @@ import org.bastionmail.net.Cidr;
  * the key and the reason, all at once, and the server does not start.
  */
 public final class ConfigLoader {
-    private static final Set<String> TOP_KEYS = Set.of("hostname", "data_dir", "domains", "postmaster", "listen", "tls", "limits", "dns", "policy", "dmarc", "delivery", "defence", "mta_sts");
+    private static final Set<String> TOP_KEYS = Set.of("hostname", "data_dir", "domains", "postmaster", "listen", "tls", "limits", "dns", "policy", "dmarc", "delivery", "defence", "mta_sts", "antivirus");
     private static final Set<String> LISTEN_KEYS = Set.of("smtp", "submission", "submissions", "imap", "imaps", "pop3", "pop3s", "mta_sts");
     private static final Set<String> TLS_KEYS = Set.of("cert", "key");
     private static final Set<String> LIMIT_KEYS = Set.of("message_size", "recipients", "command_line", "line_length",
@@ -128,12 +128,13 @@ public final class ConfigLoader {
         Config.Delivery delivery = delivery(table(root, "delivery"), base);
         Config.Defence defence = defence(table(root, "defence"));
         Config.MtaStsPolicy mtaSts = mtaStsPolicy(table(root, "mta_sts"), listeners);
+        Config.Antivirus antivirus = antivirus(table(root, "antivirus"), base);
 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new Config(Optional.of(file), hostname, dataDir, domains, postmaster, listeners,
-                new Config.Tls(cert, key), parsedLimits, dns, policy, dmarc, delivery, defence, mtaSts);
+                new Config.Tls(cert, key), parsedLimits, dns, policy, dmarc, delivery, defence, mtaSts, antivirus);
     }
 
     private Config.Delivery delivery(JsonNode table, Path base) {
@@ -182,6 +183,31 @@ public final class ConfigLoader {
             problems.add(file + ": delivery.delay_warning_after: must be shorter than give_up_after");
         }
         return new Config.Delivery(remotePort, source, smarthost, relay, trustAnchors, giveUp, warnAfter);
+    }
+
+    /** {@code [antivirus]}: clamd's address and what to do when it cannot answer. */
+    private Config.Antivirus antivirus(JsonNode table, Path base) {
+        unknownKeys(table, "antivirus.", Set.of("clamd", "fail_open", "max_size", "timeout"));
+        Config.Antivirus d = Config.Antivirus.none();
+        Optional<String> clamd = string(table, "antivirus.clamd").flatMap(address -> {
+            if (address.startsWith("/") || address.startsWith(".")) {
+                return Optional.of(base.resolve(address).normalize().toString());
+            }
+            try {
+                SocketAddresses.parse(address);
+                return Optional.of(address);
+            } catch (IllegalArgumentException e) {
+                problems.add(file + ": antivirus.clamd: " + e.getMessage() + " (or the path of clamd's Unix socket)");
+                return Optional.empty();
+            }
+        });
+        JsonNode failOpen = table.get("fail_open");
+        if (failOpen != null && !failOpen.isBoolean()) {
+            problems.add(file + ": antivirus.fail_open: must be true or false");
+        }
+        return new Config.Antivirus(clamd, failOpen != null && failOpen.asBoolean(),
+                number(table, "antivirus.max_size", d.maxSize(), 1024, 1L << 32),
+                Duration.ofSeconds(number(table, "antivirus.timeout", d.timeout().toSeconds(), 1, 600)));
     }
 
     /** {@code [mta_sts]}: the policy Bastion serves for its own domains (RFC 8461 3.2). */

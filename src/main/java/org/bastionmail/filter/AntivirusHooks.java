@@ -33,7 +33,8 @@ public final class AntivirusHooks implements MessageHooks {
 
     @Override
     public byte[] filterHeader(Optional<String> account, byte[] headerFields) {
-        return wrapped.filterHeader(account, headerFields);
+        // A sender's own X-Bastion-Virus-Scan field would pass for ours: only ours may stand.
+        return OwnFields.remove(wrapped.filterHeader(account, headerFields), HEADER);
     }
 
     @Override

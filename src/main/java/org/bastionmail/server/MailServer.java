@@ -33,6 +33,8 @@ import org.bastionmail.dmarc.DmarcVerifier;
 import org.bastionmail.dmarc.PublicSuffixList;
 import org.bastionmail.dns.DnsResolver;
 import org.bastionmail.dns.DnsjavaResolver;
+import org.bastionmail.filter.AntivirusHooks;
+import org.bastionmail.filter.AntivirusSettings;
 import org.bastionmail.imap.ImapContext;
 import org.bastionmail.imap.ImapLimits;
 import org.bastionmail.imap.ImapSession;
@@ -121,7 +123,7 @@ public final class MailServer implements AutoCloseable {
         PublicSuffixList suffixes = config.dmarc().publicSuffixList().isPresent()
                 ? PublicSuffixList.load(config.dmarc().publicSuffixList().get())
                 : PublicSuffixList.bundled();
-        MessageHooks hooks = mailAuthentication(config, dns, suffixes);
+        MessageHooks hooks = antivirus(config, mailAuthentication(config, dns, suffixes));
         Bounces bounces = new Bounces(queue, DsnSettings.defaults(config.hostname()), config.delivery().giveUpAfter(),
                 Clock.systemUTC());
         LocalDelivery delivery = LocalDelivery.start(queue, store, directory, LocalDelivery.Options.defaults(bounces));
@@ -151,6 +153,18 @@ public final class MailServer implements AutoCloseable {
             throw e;
         }
         return server;
+    }
+
+    /** clamd around the other checks when {@code [antivirus] clamd} is set (issue 8: content filtering). */
+    private static MessageHooks antivirus(Config config, MessageHooks inner) {
+        Config.Antivirus settings = config.antivirus();
+        if (settings.clamd().isEmpty()) {
+            return inner;
+        }
+        LOG.info("scanning every message with clamd at {} ({})", settings.clamd().get(),
+                settings.failOpen() ? "fail open" : "fail closed");
+        return new AntivirusHooks(inner, new AntivirusSettings(settings.clamd().get(), settings.timeout(),
+                settings.maxSize(), settings.failOpen()));
     }
 
     /** SPF, DKIM, DMARC and reverse DNS for inbound mail, DKIM signing for submitted mail. */

@@ -62,6 +62,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void antivirusSettings() throws Exception {
+        Config config = ConfigLoader.load(write("[antivirus]\nclamd = \"127.0.0.1:3310\"\nfail_open = true\nmax_size = 1048576\n"));
+        assertThat(config.antivirus().clamd()).contains("127.0.0.1:3310");
+        assertThat(config.antivirus().failOpen()).isTrue();
+        assertThat(config.antivirus().maxSize()).isEqualTo(1_048_576);
+        assertThat(ConfigLoader.load(write("[antivirus]\nclamd = \"/run/clamav/clamd.ctl\"\n")).antivirus().clamd())
+                .contains("/run/clamav/clamd.ctl");
+        assertThat(ConfigLoader.load(write("domains = []\n")).antivirus().clamd()).isEmpty();
+        Path bad = write("[antivirus]\nclamd = \"clamd.local\"\nfail_open = \"yes\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(bad)).isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(2));
+    }
+
+    @Test
     void giveUpAndDelayWarningTimes() throws Exception {
         Config config = ConfigLoader.load(write("[delivery]\ngive_up_after = 259200\ndelay_warning_after = 7200\n"));
         assertThat(config.delivery().giveUpAfter()).isEqualTo(Duration.ofDays(3));

@@ -34,7 +34,7 @@ public interface DirectoryContract {
         Config c = config();
         return new Config(c.source(), c.hostname(), c.dataDir(), c.domains(), Optional.of(postmaster), c.listen(),
                 c.tls(), c.limits(), c.dns(), c.policy(), c.dmarc(), c.delivery(),
-                c.defence(), c.mtaSts());
+                c.defence(), c.mtaSts(), c.antivirus());
     }
 
     default Directory directory() {
