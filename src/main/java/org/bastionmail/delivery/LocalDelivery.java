@@ -66,8 +66,7 @@ public final class LocalDelivery implements AutoCloseable {
     });
     /** The entries being worked on, each with a flag that asks for one more pass. */
     private final ConcurrentHashMap<String, AtomicBoolean> active = new ConcurrentHashMap<>();
-    private final Object idle = new Object();
-    private int inFlight;
+    private final WorkInFlight inFlight = new WorkInFlight();
     private volatile boolean closed;
 
     private LocalDelivery(FileQueue queue, MailboxStore store, Directory directory, Options options) {
@@ -109,9 +108,7 @@ public final class LocalDelivery implements AutoCloseable {
             running.set(true);
             return;
         }
-        synchronized (idle) {
-            inFlight++;
-        }
+        inFlight.started();
         try {
             workers.execute(() -> work(id, again));
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -142,10 +139,7 @@ public final class LocalDelivery implements AutoCloseable {
     }
 
     private void finished() {
-        synchronized (idle) {
-            inFlight--;
-            idle.notifyAll();
-        }
+        inFlight.finished();
     }
 
     private void pass(String id) {
@@ -204,17 +198,7 @@ public final class LocalDelivery implements AutoCloseable {
 
     /** Waits until no delivery pass is running or queued; retries scheduled for later do not count. */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (idle) {
-            while (inFlight > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(idle, left);
-            }
-            return true;
-        }
+        return inFlight.awaitNone(timeout);
     }
 
     /** Stops taking work and waits for running passes to finish; queued state stays on disk. */

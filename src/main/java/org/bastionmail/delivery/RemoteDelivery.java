@@ -68,8 +68,7 @@ public final class RemoteDelivery implements AutoCloseable {
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("remote-delivery-timer").daemon(true).factory());
-    private final Object idle = new Object();
-    private int running;
+    private final WorkInFlight work = new WorkInFlight();
     private volatile boolean closed;
 
     private RemoteDelivery(FileQueue queue, Directory directory, OutboundTransport transport, Options options) {
@@ -177,9 +176,7 @@ public final class RemoteDelivery implements AutoCloseable {
         List<OutboundTransport.Key> keys = new ArrayList<>();
         messages.forEach(m -> m.recipients().forEach(r -> keys.add(new OutboundTransport.Key(m.queueId(), r))));
         inFlight.addAll(keys);
-        synchronized (idle) {
-            running++;
-        }
+        work.started();
         try {
             workers.execute(() -> {
                 try {
@@ -192,19 +189,13 @@ public final class RemoteDelivery implements AutoCloseable {
                 } finally {
                     keys.forEach(inFlight::remove);
                     destination.release();
-                    synchronized (idle) {
-                        running--;
-                        idle.notifyAll();
-                    }
+                    work.finished();
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             keys.forEach(inFlight::remove);
             destination.release();
-            synchronized (idle) {
-                running--;
-                idle.notifyAll();
-            }
+            work.finished();
         }
     }
 
@@ -293,17 +284,7 @@ public final class RemoteDelivery implements AutoCloseable {
 
     /** Waits until no delivery runs (tests); deliveries due later do not count. */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (idle) {
-            while (running > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(idle, left);
-            }
-            return true;
-        }
+        return work.awaitNone(timeout);
     }
 
     @Override
