@@ -52,6 +52,8 @@ import org.bastionmail.directory.SqliteDirectory;
 import org.bastionmail.io.PrivateDirectories;
 import org.bastionmail.net.ConnectionLimits;
 import org.bastionmail.net.Listener;
+import org.bastionmail.metrics.AdminServer;
+import org.bastionmail.metrics.Metrics;
 import org.bastionmail.net.Pause;
 import org.bastionmail.net.Protocol;
 import org.bastionmail.net.ServerCertificate;
@@ -95,6 +97,10 @@ public final class MailServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicReference<PolicyServer> policyServer =
             new java.util.concurrent.atomic.AtomicReference<>();
     private final ConnectionLimits connectionLimits;
+    /** The process-wide counters served by the admin endpoint (issue 8: traceability). */
+    private final Metrics metrics = new Metrics();
+    private final java.util.concurrent.atomic.AtomicReference<AdminServer> adminServer =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     private MailServer(Config config, Directory directory, MailboxStore store, FileQueue queue, LocalDelivery delivery,
             RemoteDelivery remote, MessageHooks hooks, BanList bans) {
@@ -148,6 +154,7 @@ public final class MailServer implements AutoCloseable {
             }
             server.listenForAccess(listen, tls, upgrade);
             server.publishMtaStsPolicy(tls);
+            server.startAdmin();
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
@@ -224,6 +231,37 @@ public final class MailServer implements AutoCloseable {
                 server.address(), PolicyServer.id(text));
     }
 
+    /** {@code [listen] admin}: /metrics and /health on loopback, with gauges read at scrape time. */
+    private void startAdmin() throws IOException {
+        metrics.counter("bastion_smtp_connections_total", "Connections handed to a session, per listener.");
+        metrics.counter("bastion_messages_queued_total", "Messages committed to the queue (accepted mail and bounces).");
+        queue.onCommit(id -> metrics.increment("bastion_messages_queued_total"));
+        metrics.gauge("bastion_bans_active", "Client networks banned right now.", () -> bans.active().size());
+        metrics.gauge("bastion_queue_messages", "Messages in the queue.", () -> {
+            try {
+                return queue.entries().size();
+            } catch (IOException e) {
+                return -1;
+            }
+        });
+        if (config.listen().admin().isEmpty()) {
+            return;
+        }
+        AdminServer admin = AdminServer.start(config.listen().admin().get(), metrics);
+        adminServer.set(admin);
+        LOG.info("admin (/metrics, /health) listening on {}", admin.address());
+    }
+
+    /** The bound address of the admin endpoint, if one is configured. */
+    public Optional<InetSocketAddress> adminAddress() {
+        return Optional.ofNullable(adminServer.get()).map(AdminServer::address);
+    }
+
+    /** The server's counters and gauges. */
+    public Metrics metrics() {
+        return metrics;
+    }
+
     /** The bound address of the MTA-STS policy endpoint, if one is served. */
     public Optional<InetSocketAddress> mtaStsAddress() {
         return Optional.ofNullable(policyServer.get()).map(PolicyServer::address);
@@ -262,7 +300,12 @@ public final class MailServer implements AutoCloseable {
     private void listen(String name, InetSocketAddress address, SSLContext implicitTls, Protocol protocol,
             Listener.Handler handler) throws IOException {
         // One set of limits and one ban list for every listener: a client is counted once, whatever it speaks.
-        Listener listener = Listener.start(name, address, implicitTls, protocol, connectionLimits, bans, handler);
+        metrics.counter("bastion_smtp_connections_total", "Connections handed to a session, per listener.");
+        Listener.Handler counted = socket -> {
+            metrics.increment("bastion_smtp_connections_total", "listener", name);
+            handler.handle(socket);
+        };
+        Listener listener = Listener.start(name, address, implicitTls, protocol, connectionLimits, bans, counted);
         listeners.add(listener);
         LOG.info("{} listening on {}", name, listener.address());
     }
@@ -307,6 +350,7 @@ public final class MailServer implements AutoCloseable {
         LOG.info("shutting down");
         listeners.forEach(Listener::stopAccepting);
         Optional.ofNullable(policyServer.get()).ifPresent(PolicyServer::close);
+        Optional.ofNullable(adminServer.get()).ifPresent(AdminServer::close);
         long deadline = System.nanoTime() + grace.toNanos();
         listeners.forEach(l -> l.finishSessions(deadline));
         Optional.ofNullable(reports.get()).ifPresent(task -> task.cancel(false));
