@@ -52,6 +52,7 @@ import org.bastionmail.directory.SqliteDirectory;
 import org.bastionmail.io.PrivateDirectories;
 import org.bastionmail.net.ConnectionLimits;
 import org.bastionmail.net.Listener;
+import org.bastionmail.net.AuthFailures;
 import org.bastionmail.metrics.AdminServer;
 import org.bastionmail.metrics.Metrics;
 import org.bastionmail.net.Pause;
@@ -210,7 +211,7 @@ public final class MailServer implements AutoCloseable {
         String postmasterDomain = config.primaryDomain().orElse(config.hostname());
         return new SmtpContext(mode, config.hostname(), postmasterDomain, config.limits(), directory, auth, queue,
                 starttls, Clock.systemUTC(), Pause.real(),
-                account -> store.usedBytes(account) >= directory.quota(account), hooks, bans,
+                account -> store.usedBytes(account) >= directory.quota(account), hooks, authFailures(),
                 client -> config.delivery().relayNetworks().stream().anyMatch(network -> network.contains(client)));
     }
 
@@ -257,6 +258,23 @@ public final class MailServer implements AutoCloseable {
         return Optional.ofNullable(adminServer.get()).map(AdminServer::address);
     }
 
+    /** The ban list, with every failed login also counted per protocol ("smtp", "imap", "pop3"). */
+    private AuthFailures authFailures() {
+        metrics.counter("bastion_auth_failures_total", "Failed logins, per protocol.");
+        return new AuthFailures() {
+            @Override
+            public void failed(java.net.InetAddress client, String protocol) {
+                metrics.increment("bastion_auth_failures_total", "protocol", protocol);
+                bans.failed(client, protocol);
+            }
+
+            @Override
+            public void succeeded(java.net.InetAddress client, String protocol) {
+                bans.succeeded(client, protocol);
+            }
+        };
+    }
+
     /** The server's counters and gauges. */
     public Metrics metrics() {
         return metrics;
@@ -274,9 +292,9 @@ public final class MailServer implements AutoCloseable {
         // One count for both IMAP ports: the per-user connection limit covers imap and imaps together.
         UserConnections imapConnections = new UserConnections();
         ImapContext imap = new ImapContext(config.hostname(), directory, store, Optional.of(upgrade), false, imapLimits,
-                clock, Pause.real(), imapConnections, bans);
+                clock, Pause.real(), imapConnections, authFailures());
         ImapContext imaps = new ImapContext(config.hostname(), directory, store, Optional.empty(), true, imapLimits,
-                clock, Pause.real(), imapConnections, bans);
+                clock, Pause.real(), imapConnections, authFailures());
         if (listen.imap().isPresent()) {
             listen("imap", listen.imap().get(), null, Protocol.IMAP, socket -> new ImapSession(socket, imap).run());
         }
@@ -286,9 +304,9 @@ public final class MailServer implements AutoCloseable {
         // One lock registry for both POP3 ports: RFC 1939 8 allows one session per maildrop.
         MaildropLocks locks = new MaildropLocks();
         Pop3Context pop3 = new Pop3Context(config.hostname(), directory, store, Optional.of(upgrade), false,
-                Pop3Context.Limits.defaults(), clock, Pause.real(), locks, bans);
+                Pop3Context.Limits.defaults(), clock, Pause.real(), locks, authFailures());
         Pop3Context pop3s = new Pop3Context(config.hostname(), directory, store, Optional.empty(), true,
-                Pop3Context.Limits.defaults(), clock, Pause.real(), locks, bans);
+                Pop3Context.Limits.defaults(), clock, Pause.real(), locks, authFailures());
         if (listen.pop3().isPresent()) {
             listen("pop3", listen.pop3().get(), null, Protocol.POP3, socket -> new Pop3Session(socket, pop3).run());
         }

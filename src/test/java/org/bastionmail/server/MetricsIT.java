@@ -46,7 +46,9 @@ class MetricsIT {
                     .contains("bastion_smtp_connections_total{listener=\"smtp\"} 1\n")
                     .contains("bastion_messages_queued_total 1\n")
                     .contains("# TYPE bastion_queue_messages gauge\n")
-                    .contains("bastion_bans_active 0\n");
+                    .contains("bastion_bans_active 0\n")
+                    .contains("# TYPE bastion_auth_failures_total counter\n")
+                    .doesNotContain("bastion_auth_failures_total{");
 
             HttpResponse<String> other = http.send(HttpRequest.newBuilder(URI.create(base + "/metricsx")).build(),
                     HttpResponse.BodyHandlers.ofString());
