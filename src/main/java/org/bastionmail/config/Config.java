@@ -43,7 +43,15 @@ public record Config(
             Optional<InetSocketAddress> imaps,
             Optional<InetSocketAddress> pop3,
             Optional<InetSocketAddress> pop3s,
-            Optional<InetSocketAddress> mtaSts) {
+            Optional<InetSocketAddress> mtaSts,
+            Optional<InetSocketAddress> admin) {
+
+        /** Without the admin endpoint (metrics and health), which is off unless configured. */
+        public Listen(Optional<InetSocketAddress> smtp, Optional<InetSocketAddress> submission,
+                Optional<InetSocketAddress> submissions, Optional<InetSocketAddress> imap, Optional<InetSocketAddress> imaps,
+                Optional<InetSocketAddress> pop3, Optional<InetSocketAddress> pop3s, Optional<InetSocketAddress> mtaSts) {
+            this(smtp, submission, submissions, imap, imaps, pop3, pop3s, mtaSts, Optional.empty());
+        }
 
         /** The mail listeners, without the MTA-STS policy endpoint. */
         public Listen(Optional<InetSocketAddress> smtp, Optional<InetSocketAddress> submission,
@@ -55,7 +63,7 @@ public record Config(
         /** Every listener on {@code address} (tests bind all of them to port 0). */
         public static Listen all(InetSocketAddress address) {
             Optional<InetSocketAddress> a = Optional.of(address);
-            return new Listen(a, a, a, a, a, a, a, a);
+            return new Listen(a, a, a, a, a, a, a, a, a);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.net.InetSocketAddress;
 import java.util.Set;
 import org.bastionmail.mail.DomainNames;
 import org.bastionmail.mail.MailAddress;
@@ -24,7 +25,7 @@ import org.bastionmail.net.Cidr;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP_KEYS = Set.of("hostname", "data_dir", "domains", "postmaster", "listen", "tls", "limits", "dns", "policy", "dmarc", "delivery", "defence", "mta_sts", "antivirus");
-    private static final Set<String> LISTEN_KEYS = Set.of("smtp", "submission", "submissions", "imap", "imaps", "pop3", "pop3s", "mta_sts");
+    private static final Set<String> LISTEN_KEYS = Set.of("smtp", "submission", "submissions", "imap", "imaps", "pop3", "pop3s", "mta_sts", "admin");
     private static final Set<String> TLS_KEYS = Set.of("cert", "key");
     private static final Set<String> LIMIT_KEYS = Set.of("message_size", "recipients", "command_line", "line_length",
             "header_size", "errors", "idle_timeout", "session_timeout", "mailbox_quota");
@@ -74,7 +75,7 @@ public final class ConfigLoader {
         Config.Listen listeners = new Config.Listen(
                 socket(listen, "listen.smtp"), socket(listen, "listen.submission"), socket(listen, "listen.submissions"),
                 socket(listen, "listen.imap"), socket(listen, "listen.imaps"), socket(listen, "listen.pop3"),
-                socket(listen, "listen.pop3s"), socket(listen, "listen.mta_sts"));
+                socket(listen, "listen.pop3s"), socket(listen, "listen.mta_sts"), adminSocket(listen));
 
         JsonNode tls = table(root, "tls");
         unknownKeys(tls, "tls.", TLS_KEYS);
@@ -208,6 +209,16 @@ public final class ConfigLoader {
         return new Config.Antivirus(clamd, failOpen != null && failOpen.asBoolean(),
                 number(table, "antivirus.max_size", d.maxSize(), 1024, 1L << 32),
                 Duration.ofSeconds(number(table, "antivirus.timeout", d.timeout().toSeconds(), 1, 600)));
+    }
+
+    /** {@code [listen] admin}: plain HTTP without authentication, so loopback only. */
+    private Optional<InetSocketAddress> adminSocket(JsonNode listen) {
+        Optional<InetSocketAddress> admin = socket(listen, "listen.admin");
+        if (admin.isPresent() && (admin.get().getAddress() == null || !admin.get().getAddress().isLoopbackAddress())) {
+            problems.add(file + ": listen.admin: must be a loopback address such as 127.0.0.1:8025");
+            return Optional.empty();
+        }
+        return admin;
     }
 
     /** {@code [mta_sts]}: the policy Bastion serves for its own domains (RFC 8461 3.2). */

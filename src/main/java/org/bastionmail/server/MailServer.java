@@ -52,6 +52,9 @@ import org.bastionmail.directory.SqliteDirectory;
 import org.bastionmail.io.PrivateDirectories;
 import org.bastionmail.net.ConnectionLimits;
 import org.bastionmail.net.Listener;
+import org.bastionmail.net.AuthFailures;
+import org.bastionmail.metrics.AdminServer;
+import org.bastionmail.metrics.Metrics;
 import org.bastionmail.net.Pause;
 import org.bastionmail.net.Protocol;
 import org.bastionmail.net.ServerCertificate;
@@ -95,6 +98,10 @@ public final class MailServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicReference<PolicyServer> policyServer =
             new java.util.concurrent.atomic.AtomicReference<>();
     private final ConnectionLimits connectionLimits;
+    /** The process-wide counters served by the admin endpoint (issue 8: traceability). */
+    private final Metrics metrics = new Metrics();
+    private final java.util.concurrent.atomic.AtomicReference<AdminServer> adminServer =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     private MailServer(Config config, Directory directory, MailboxStore store, FileQueue queue, LocalDelivery delivery,
             RemoteDelivery remote, MessageHooks hooks, BanList bans) {
@@ -148,6 +155,7 @@ public final class MailServer implements AutoCloseable {
             }
             server.listenForAccess(listen, tls, upgrade);
             server.publishMtaStsPolicy(tls);
+            server.startAdmin();
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
@@ -203,7 +211,7 @@ public final class MailServer implements AutoCloseable {
         String postmasterDomain = config.primaryDomain().orElse(config.hostname());
         return new SmtpContext(mode, config.hostname(), postmasterDomain, config.limits(), directory, auth, queue,
                 starttls, Clock.systemUTC(), Pause.real(),
-                account -> store.usedBytes(account) >= directory.quota(account), hooks, bans,
+                account -> store.usedBytes(account) >= directory.quota(account), hooks, authFailures(),
                 client -> config.delivery().relayNetworks().stream().anyMatch(network -> network.contains(client)));
     }
 
@@ -224,6 +232,54 @@ public final class MailServer implements AutoCloseable {
                 server.address(), PolicyServer.id(text));
     }
 
+    /** {@code [listen] admin}: /metrics and /health on loopback, with gauges read at scrape time. */
+    private void startAdmin() throws IOException {
+        metrics.counter("bastion_smtp_connections_total", "Connections handed to a session, per listener.");
+        metrics.counter("bastion_messages_queued_total", "Messages committed to the queue (accepted mail and bounces).");
+        queue.onCommit(id -> metrics.increment("bastion_messages_queued_total"));
+        metrics.gauge("bastion_bans_active", "Client networks banned right now.", () -> bans.active().size());
+        metrics.gauge("bastion_queue_messages", "Messages in the queue.", () -> {
+            try {
+                return queue.entries().size();
+            } catch (IOException e) {
+                return -1;
+            }
+        });
+        if (config.listen().admin().isEmpty()) {
+            return;
+        }
+        AdminServer admin = AdminServer.start(config.listen().admin().get(), metrics);
+        adminServer.set(admin);
+        LOG.info("admin (/metrics, /health) listening on {}", admin.address());
+    }
+
+    /** The bound address of the admin endpoint, if one is configured. */
+    public Optional<InetSocketAddress> adminAddress() {
+        return Optional.ofNullable(adminServer.get()).map(AdminServer::address);
+    }
+
+    /** The ban list, with every failed login also counted per protocol ("smtp", "imap", "pop3"). */
+    private AuthFailures authFailures() {
+        metrics.counter("bastion_auth_failures_total", "Failed logins, per protocol.");
+        return new AuthFailures() {
+            @Override
+            public void failed(java.net.InetAddress client, String protocol) {
+                metrics.increment("bastion_auth_failures_total", "protocol", protocol);
+                bans.failed(client, protocol);
+            }
+
+            @Override
+            public void succeeded(java.net.InetAddress client, String protocol) {
+                bans.succeeded(client, protocol);
+            }
+        };
+    }
+
+    /** The server's counters and gauges. */
+    public Metrics metrics() {
+        return metrics;
+    }
+
     /** The bound address of the MTA-STS policy endpoint, if one is served. */
     public Optional<InetSocketAddress> mtaStsAddress() {
         return Optional.ofNullable(policyServer.get()).map(PolicyServer::address);
@@ -236,9 +292,9 @@ public final class MailServer implements AutoCloseable {
         // One count for both IMAP ports: the per-user connection limit covers imap and imaps together.
         UserConnections imapConnections = new UserConnections();
         ImapContext imap = new ImapContext(config.hostname(), directory, store, Optional.of(upgrade), false, imapLimits,
-                clock, Pause.real(), imapConnections, bans);
+                clock, Pause.real(), imapConnections, authFailures());
         ImapContext imaps = new ImapContext(config.hostname(), directory, store, Optional.empty(), true, imapLimits,
-                clock, Pause.real(), imapConnections, bans);
+                clock, Pause.real(), imapConnections, authFailures());
         if (listen.imap().isPresent()) {
             listen("imap", listen.imap().get(), null, Protocol.IMAP, socket -> new ImapSession(socket, imap).run());
         }
@@ -248,9 +304,9 @@ public final class MailServer implements AutoCloseable {
         // One lock registry for both POP3 ports: RFC 1939 8 allows one session per maildrop.
         MaildropLocks locks = new MaildropLocks();
         Pop3Context pop3 = new Pop3Context(config.hostname(), directory, store, Optional.of(upgrade), false,
-                Pop3Context.Limits.defaults(), clock, Pause.real(), locks, bans);
+                Pop3Context.Limits.defaults(), clock, Pause.real(), locks, authFailures());
         Pop3Context pop3s = new Pop3Context(config.hostname(), directory, store, Optional.empty(), true,
-                Pop3Context.Limits.defaults(), clock, Pause.real(), locks, bans);
+                Pop3Context.Limits.defaults(), clock, Pause.real(), locks, authFailures());
         if (listen.pop3().isPresent()) {
             listen("pop3", listen.pop3().get(), null, Protocol.POP3, socket -> new Pop3Session(socket, pop3).run());
         }
@@ -262,7 +318,12 @@ public final class MailServer implements AutoCloseable {
     private void listen(String name, InetSocketAddress address, SSLContext implicitTls, Protocol protocol,
             Listener.Handler handler) throws IOException {
         // One set of limits and one ban list for every listener: a client is counted once, whatever it speaks.
-        Listener listener = Listener.start(name, address, implicitTls, protocol, connectionLimits, bans, handler);
+        metrics.counter("bastion_smtp_connections_total", "Connections handed to a session, per listener.");
+        Listener.Handler counted = socket -> {
+            metrics.increment("bastion_smtp_connections_total", "listener", name);
+            handler.handle(socket);
+        };
+        Listener listener = Listener.start(name, address, implicitTls, protocol, connectionLimits, bans, counted);
         listeners.add(listener);
         LOG.info("{} listening on {}", name, listener.address());
     }
@@ -307,6 +368,7 @@ public final class MailServer implements AutoCloseable {
         LOG.info("shutting down");
         listeners.forEach(Listener::stopAccepting);
         Optional.ofNullable(policyServer.get()).ifPresent(PolicyServer::close);
+        Optional.ofNullable(adminServer.get()).ifPresent(AdminServer::close);
         long deadline = System.nanoTime() + grace.toNanos();
         listeners.forEach(l -> l.finishSessions(deadline));
         Optional.ofNullable(reports.get()).ifPresent(task -> task.cancel(false));

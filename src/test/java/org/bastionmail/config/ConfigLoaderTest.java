@@ -102,6 +102,18 @@ class ConfigLoaderTest {
         assertThat(config.listen().smtp()).isEmpty();
         assertThat(config.listen().submission()).isEmpty();
         assertThat(config.domains()).isEmpty();
+        assertThat(config.listen().admin()).isEmpty();
+    }
+
+    @Test
+    void adminEndpointIsLoopbackOnly() throws Exception {
+        Config config = ConfigLoader.load(write("hostname = \"mx.example.test\"\ndata_dir = \"d\"\n[listen]\nadmin = \"127.0.0.1:8025\"\n"));
+        assertThat(config.listen().admin()).contains(new java.net.InetSocketAddress("127.0.0.1", 8025));
+        Path file = write("hostname = \"mx.example.test\"\ndata_dir = \"d\"\n[listen]\nadmin = \"0.0.0.0:8025\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .containsExactly(file + ": listen.admin: must be a loopback address such as 127.0.0.1:8025"));
     }
 
     @Test

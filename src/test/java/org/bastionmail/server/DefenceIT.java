@@ -124,6 +124,10 @@ class DefenceIT {
             assertThat(greeting(GUESSER, server.port("pop3"))).startsWith("-ERR [SYS/TEMP] ");
             assertThat(greeting(NEIGHBOUR, server.port("smtp"))).startsWith("220 ");
             assertThat(greeting("127.0.0.1", server.port("smtp"))).startsWith("220 ");
+            var metrics = server.server().metrics();
+            assertThat(metrics.value("bastion_auth_failures_total", "protocol", "smtp")).isEqualTo(1);
+            assertThat(metrics.value("bastion_auth_failures_total", "protocol", "imap")).isEqualTo(1);
+            assertThat(metrics.render()).contains("bastion_bans_active 1\n");
 
             Path configFile = dir.resolve("bastion.toml");
             Files.writeString(configFile, """
