@@ -32,7 +32,60 @@ public record Config(
         Delivery delivery,
         Defence defence,
         MtaStsPolicy mtaSts,
-        Antivirus antivirus) {
+        Antivirus antivirus,
+        Screening screening,
+        Filters filters,
+        Logging logging) {
+
+    /** The configuration before {@code [screening]}, {@code [filters]} and {@code [log]} existed: their defaults. */
+    public Config(Optional<Path> source, String hostname, Path dataDir, List<String> domains,
+            Optional<MailAddress> postmaster, Listen listen, Tls tls, Limits limits, Dns dns, Policy policy, Dmarc dmarc,
+            Delivery delivery, Defence defence, MtaStsPolicy mtaSts, Antivirus antivirus) {
+        this(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, policy, dmarc, delivery, defence,
+                mtaSts, antivirus, Screening.defaults(), Filters.none(), Logging.defaults());
+    }
+
+    /**
+     * Checks of a client before and during its SMTP session ({@code [screening]}): talking before the banner,
+     * DNS block and allow lists, greylisting.
+     */
+    public record Screening() {
+        public static Screening defaults() {
+            return new Screening();
+        }
+    }
+
+    /** Content filters run at the end of DATA beside the antivirus ({@code [filters]}): milters and rspamd. */
+    public record Filters() {
+        public static Filters none() {
+            return new Filters();
+        }
+    }
+
+    /** What Bastion logs and where ({@code [log]}), including the per-transaction log {@code bastion trace} reads. */
+    public record Logging() {
+        public static Logging defaults() {
+            return new Logging();
+        }
+    }
+
+    /** This configuration with other screening settings. */
+    public Config withScreening(Screening newScreening) {
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, policy, dmarc, delivery,
+                defence, mtaSts, antivirus, newScreening, filters, logging);
+    }
+
+    /** This configuration with other content filters. */
+    public Config withFilters(Filters newFilters) {
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, policy, dmarc, delivery,
+                defence, mtaSts, antivirus, screening, newFilters, logging);
+    }
+
+    /** This configuration with other log settings. */
+    public Config withLogging(Logging newLogging) {
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, policy, dmarc, delivery,
+                defence, mtaSts, antivirus, screening, filters, newLogging);
+    }
 
     /** The listeners; an empty one is off. */
     public record Listen(
@@ -241,13 +294,13 @@ public record Config(
     /** This configuration with other antivirus settings. */
     public Config withAntivirus(Antivirus newAntivirus) {
         return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, policy, dmarc, delivery,
-                defence, mtaSts, newAntivirus);
+                defence, mtaSts, newAntivirus, screening, filters, logging);
     }
 
     /** This configuration publishing another MTA-STS policy. */
     public Config withMtaSts(MtaStsPolicy newPolicy) {
         return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, policy, dmarc, delivery,
-                defence, newPolicy, antivirus);
+                defence, newPolicy, antivirus, screening, filters, logging);
     }
 
     /**
@@ -286,39 +339,39 @@ public record Config(
 
     /** This configuration with other listeners (tests bind to port 0). */
     public Config withListen(Listen newListen) {
-        return new Config(source, hostname, dataDir, domains, postmaster, newListen, tls, limits, dns, policy, dmarc, delivery, defence, mtaSts, antivirus);
+        return new Config(source, hostname, dataDir, domains, postmaster, newListen, tls, limits, dns, policy, dmarc, delivery, defence, mtaSts, antivirus, screening, filters, logging);
     }
 
     /** This configuration with other limits. */
     public Config withLimits(Limits newLimits) {
-        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, newLimits, dns, policy, dmarc, delivery, defence, mtaSts, antivirus);
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, newLimits, dns, policy, dmarc, delivery, defence, mtaSts, antivirus, screening, filters, logging);
     }
 
     /** This configuration with other DNS settings (tests point it at a loopback server). */
     public Config withDns(Dns newDns) {
-        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, newDns, policy, dmarc, delivery, defence, mtaSts, antivirus);
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, newDns, policy, dmarc, delivery, defence, mtaSts, antivirus, screening, filters, logging);
     }
 
     /** This configuration with another authentication policy. */
     public Config withPolicy(Policy newPolicy) {
-        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, newPolicy, dmarc, delivery, defence, mtaSts, antivirus);
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, newPolicy, dmarc, delivery, defence, mtaSts, antivirus, screening, filters, logging);
     }
 
     /** This configuration with other connection limits and ban settings. */
     public Config withDefence(Defence newDefence) {
         return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, policy, dmarc, delivery,
-                newDefence, mtaSts, antivirus);
+                newDefence, mtaSts, antivirus, screening, filters, logging);
     }
 
     /** This configuration with other outbound delivery settings. */
     public Config withDelivery(Delivery newDelivery) {
-        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, policy, dmarc, newDelivery, defence, mtaSts, antivirus);
+        return new Config(source, hostname, dataDir, domains, postmaster, listen, tls, limits, dns, policy, dmarc, newDelivery, defence, mtaSts, antivirus, screening, filters, logging);
     }
 
     /** This configuration serving other domains under another host name (tests run several servers). */
     public Config withDomains(String newHostname, List<String> newDomains) {
         return new Config(source, newHostname, dataDir, newDomains, postmaster, listen, tls, limits, dns,
-                Policy.defaults(newHostname), dmarc, delivery, defence, mtaSts, antivirus);
+                Policy.defaults(newHostname), dmarc, delivery, defence, mtaSts, antivirus, screening, filters, logging);
     }
 
     /** The primary local domain: the first one configured. */

@@ -24,7 +24,7 @@ import org.bastionmail.net.Cidr;
  * the key and the reason, all at once, and the server does not start.
  */
 public final class ConfigLoader {
-    private static final Set<String> TOP_KEYS = Set.of("hostname", "data_dir", "domains", "postmaster", "listen", "tls", "limits", "dns", "policy", "dmarc", "delivery", "defence", "mta_sts", "antivirus");
+    private static final Set<String> TOP_KEYS = Set.of("hostname", "data_dir", "domains", "postmaster", "listen", "tls", "limits", "dns", "policy", "dmarc", "delivery", "defence", "mta_sts", "antivirus", "screening", "filters", "log");
     private static final Set<String> LISTEN_KEYS = Set.of("smtp", "submission", "submissions", "imap", "imaps", "pop3", "pop3s", "mta_sts", "admin");
     private static final Set<String> TLS_KEYS = Set.of("cert", "key");
     private static final Set<String> LIMIT_KEYS = Set.of("message_size", "recipients", "command_line", "line_length",
@@ -130,12 +130,34 @@ public final class ConfigLoader {
         Config.Defence defence = defence(table(root, "defence"));
         Config.MtaStsPolicy mtaSts = mtaStsPolicy(table(root, "mta_sts"), listeners);
         Config.Antivirus antivirus = antivirus(table(root, "antivirus"), base);
+        Config.Screening screening = screening(table(root, "screening"));
+        Config.Filters filters = filters(table(root, "filters"), base);
+        Config.Logging logging = logging(table(root, "log"), base);
 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new Config(Optional.of(file), hostname, dataDir, domains, postmaster, listeners,
-                new Config.Tls(cert, key), parsedLimits, dns, policy, dmarc, delivery, defence, mtaSts, antivirus);
+                new Config.Tls(cert, key), parsedLimits, dns, policy, dmarc, delivery, defence, mtaSts, antivirus,
+                screening, filters, logging);
+    }
+
+    /** {@code [screening]}: pregreet, DNS block and allow lists, greylisting. */
+    private Config.Screening screening(JsonNode table) {
+        unknownKeys(table, "screening.", Set.of());
+        return Config.Screening.defaults();
+    }
+
+    /** {@code [filters]}: milters and rspamd. */
+    private Config.Filters filters(JsonNode table, Path base) {
+        unknownKeys(table, "filters.", Set.of());
+        return Config.Filters.none();
+    }
+
+    /** {@code [log]}: the transaction log. */
+    private Config.Logging logging(JsonNode table, Path base) {
+        unknownKeys(table, "log.", Set.of());
+        return Config.Logging.defaults();
     }
 
     private Config.Delivery delivery(JsonNode table, Path base) {
