@@ -28,9 +28,11 @@ final class AccessAudit {
 
     List<Finding> run() throws IOException {
         List<Finding> findings = new ArrayList<>();
-        String subject = protocol + " " + target.label();
+        String subject = protocol + (target.implicitTls() ? "S " : " ") + target.label();
         String prefix = protocol.name().toLowerCase(Locale.ROOT);
-        try (ProbeSession s = ProbeSession.connect(target.address(), target.host(), settings.timeout())) {
+        List<X509Certificate> chain = new ArrayList<>();
+        boolean tls;
+        try (ProbeSession s = ProbeSession.open(target, settings.timeout())) {
             String greeting = s.readLine().orElseThrow(() -> new IOException("no greeting"));
             String greetingEvidence = s.takeTranscript();
             SmtpAudit.disclosure(greeting.replaceFirst("^(\\* OK|\\+OK)\\s*(\\[[^]]*]\\s*)?", "x "))
@@ -39,37 +41,51 @@ final class AccessAudit {
                             "Configure a greeting without software name or version.")));
             List<String> capabilities = capabilities(s);
             String evidence = s.takeTranscript();
-            boolean tls = capabilities.contains(protocol == Protocol.IMAP ? "STARTTLS" : "STLS");
-            if (!tls) {
-                findings.add(new Finding(prefix + ".starttls.missing", Severity.HIGH, subject, protocol + " offers no STARTTLS: mail and passwords travel in clear text",
-                        evidence, "Enable STARTTLS, or close this port and offer implicit TLS only (RFC 8314)."));
-            }
-            boolean passwordsInClear = protocol == Protocol.IMAP
-                    ? !capabilities.contains("LOGINDISABLED")
-                    : capabilities.contains("USER") || capabilities.stream().anyMatch(c -> c.startsWith("SASL") && c.contains("PLAIN"));
-            if (passwordsInClear) {
-                findings.add(new Finding(prefix + ".auth.plaintext", Severity.HIGH, subject,
-                        "Passwords are accepted before TLS" + (protocol == Protocol.IMAP ? " (no LOGINDISABLED)" : " (USER or SASL PLAIN offered)"),
-                        evidence, "Refuse authentication until TLS is active (RFC 8314 3.1; e.g. disable_plaintext_auth = yes in Dovecot)."));
-            }
-            if (tls) {
-                String command = protocol == Protocol.IMAP ? "a2 STARTTLS" : "STLS";
-                s.send(command);
-                String answer = s.readLine().orElse("");
-                if (answer.startsWith("a2 OK") || answer.startsWith("+OK")) {
-                    SSLSocket socket = s.startTls(TlsAudit.inspectingContext());
-                    List<X509Certificate> chain = new ArrayList<>();
-                    for (Certificate c : socket.getSession().getPeerCertificates()) {
-                        chain.add((X509Certificate) c);
+            if (target.implicitTls()) {
+                tls = true;
+                addChain(s.tls().orElseThrow(), chain);
+            } else {
+                tls = capabilities.contains(protocol == Protocol.IMAP ? "STARTTLS" : "STLS");
+                if (!tls) {
+                    findings.add(new Finding(prefix + ".starttls.missing", Severity.HIGH, subject, protocol + " offers no STARTTLS: mail and passwords travel in clear text",
+                            evidence, "Enable STARTTLS, or close this port and offer implicit TLS only (RFC 8314)."));
+                }
+                // RFC 9051 6.2.3 (LOGINDISABLED), RFC 2595 6 and RFC 8314 3.1: no password before TLS
+                boolean passwordsInClear = protocol == Protocol.IMAP
+                        ? !capabilities.contains("LOGINDISABLED")
+                        : capabilities.contains("USER") || capabilities.stream().anyMatch(c -> c.startsWith("SASL") && c.contains("PLAIN"));
+                if (passwordsInClear) {
+                    findings.add(new Finding(prefix + ".auth.plaintext", Severity.HIGH, subject,
+                            "Passwords are accepted before TLS" + (protocol == Protocol.IMAP ? " (no LOGINDISABLED)" : " (USER or SASL PLAIN offered)"),
+                            evidence, "Refuse authentication until TLS is active (RFC 8314 3.1; e.g. disable_plaintext_auth = yes in Dovecot)."));
+                }
+                if (tls) {
+                    String command = protocol == Protocol.IMAP ? "a2 STARTTLS" : "STLS";
+                    s.send(command);
+                    String answer = s.readLine().orElse("");
+                    if (answer.startsWith("a2 OK") || answer.startsWith("+OK")) {
+                        addChain(s.startTls(TlsAudit.inspectingContext()), chain);
+                    } else {
+                        findings.add(new Finding(prefix + ".starttls.refused", Severity.HIGH, subject, "STARTTLS is announced but refused",
+                                s.takeTranscript(), "Fix the server's TLS configuration."));
+                        return findings;
                     }
-                    new TlsAudit(settings, target).certificate(chain, findings, subject);
-                } else {
-                    findings.add(new Finding(prefix + ".starttls.refused", Severity.HIGH, subject, "STARTTLS is announced but refused",
-                            s.takeTranscript(), "Fix the server's TLS configuration."));
                 }
             }
         }
+        if (tls) {
+            TlsAudit audit = new TlsAudit(settings, target);
+            audit.certificate(chain, findings, subject);
+            findings.addAll(audit.scan(target.implicitTls() ? TlsEntry.IMPLICIT
+                    : protocol == Protocol.IMAP ? TlsEntry.IMAP_STARTTLS : TlsEntry.POP3_STLS, subject));
+        }
         return findings;
+    }
+
+    private static void addChain(SSLSocket socket, List<X509Certificate> chain) throws IOException {
+        for (Certificate c : socket.getSession().getPeerCertificates()) {
+            chain.add((X509Certificate) c);
+        }
     }
 
     /** The capability words, upper case: IMAP's CAPABILITY response (RFC 9051 7.2.2), POP3's CAPA list (RFC 2449 5). */

@@ -20,13 +20,26 @@ import org.bastionmail.mail.MailAddress;
  * @param pop3Port when present, also audit the POP3 service (STLS, USER/PASS before TLS, certificate)
  * @param smugglingRecipient when present, run the SMTP smuggling probe, which delivers a few test messages to this
  *     address; it must be in the audited domain (the {@link Auditor} refuses otherwise)
+ * @param implicitTls the implicit-TLS ports (RFC 8314 3.3: 465, 993, 995) to audit as well
  */
 public record AuditSettings(DnsResolver dns, Duration timeout, int smtpPort, CertificateTrust trust,
         List<String> dkimSelectors, String heloName, Optional<Integer> submissionPort, Optional<Integer> imapPort,
-        Optional<Integer> pop3Port, Optional<MailAddress> smugglingRecipient) {
+        Optional<Integer> pop3Port, Optional<MailAddress> smugglingRecipient, ImplicitTlsPorts implicitTls) {
     /** Used when no selector is given: the ones large providers and common software publish. */
     static final List<String> COMMON_SELECTORS = List.of("default", "dkim", "mail", "selector1", "selector2",
             "google", "k1", "s1", "s2", "bastion");
+
+    /** Ports where TLS starts with the first byte: submissions (465), IMAPS (993), POP3S (995). */
+    public record ImplicitTlsPorts(Optional<Integer> submissions, Optional<Integer> imaps, Optional<Integer> pop3s) {
+        public static final ImplicitTlsPorts NONE = new ImplicitTlsPorts(Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    public AuditSettings(DnsResolver dns, Duration timeout, int smtpPort, CertificateTrust trust, List<String> dkimSelectors,
+            String heloName, Optional<Integer> submissionPort, Optional<Integer> imapPort, Optional<Integer> pop3Port,
+            Optional<MailAddress> smugglingRecipient) {
+        this(dns, timeout, smtpPort, trust, dkimSelectors, heloName, submissionPort, imapPort, pop3Port, smugglingRecipient,
+                ImplicitTlsPorts.NONE);
+    }
 
     public AuditSettings {
         dkimSelectors = List.copyOf(dkimSelectors);
@@ -49,13 +62,20 @@ public record AuditSettings(DnsResolver dns, Duration timeout, int smtpPort, Cer
     }
 
     public AuditSettings withAccessPorts(Optional<Integer> imap, Optional<Integer> pop3) {
-        return new AuditSettings(dns, timeout, smtpPort, trust, dkimSelectors, heloName, submissionPort, imap, pop3, smugglingRecipient);
+        return new AuditSettings(dns, timeout, smtpPort, trust, dkimSelectors, heloName, submissionPort, imap, pop3, smugglingRecipient,
+                implicitTls);
+    }
+
+    /** Also audits these implicit-TLS ports. */
+    public AuditSettings withImplicitTlsPorts(ImplicitTlsPorts ports) {
+        return new AuditSettings(dns, timeout, smtpPort, trust, dkimSelectors, heloName, submissionPort, imapPort, pop3Port,
+                smugglingRecipient, ports);
     }
 
     /** Opts in to the SMTP smuggling probe, which delivers a few test messages to {@code recipient}. */
     public AuditSettings withSmugglingProbe(MailAddress recipient) {
         return new AuditSettings(dns, timeout, smtpPort, trust, dkimSelectors, heloName, submissionPort, imapPort, pop3Port,
-                Optional.of(recipient));
+                Optional.of(recipient), implicitTls);
     }
 
     List<String> selectors() {

@@ -67,6 +67,10 @@ public final class Auditor {
             Lookup<List<DnsResolver.MxRecord>> mx = dns.mx(name);
             List<String> hosts = mxHosts(name, mx, run.findings, run.errors);
             run.submit(executor, "MTA-STS", () -> new StsAudit(dns, fetcher, name).mtaSts(hosts));
+            run.submit(executor, "DNSSEC", () -> new DnssecAudit(dns, name).run(hosts));
+            for (String host : hosts) {
+                run.submit(executor, "CNAME of " + host, () -> mxAlias(dns, name, host));
+            }
             for (String host : hosts) {
                 auditHost(executor, run, host, name, settings.smtpPort(), mx.dnssec());
             }
@@ -120,10 +124,12 @@ public final class Auditor {
             List<SmtpTarget> targets = new ArrayList<>();
             targets.add(new SmtpTarget(host, new InetSocketAddress(address, port), localDomain, false, dane));
             settings.submissionPort().ifPresent(p -> targets.add(new SmtpTarget(host, new InetSocketAddress(address, p), localDomain, true, Optional.empty())));
-            settings.imapPort().ifPresent(p -> run.submit(executor, "IMAP " + address.getHostAddress(), () -> new AccessAudit(settings,
-                    new SmtpTarget(host, new InetSocketAddress(address, p), localDomain, true, Optional.empty()), AccessAudit.Protocol.IMAP).run()));
-            settings.pop3Port().ifPresent(p -> run.submit(executor, "POP3 " + address.getHostAddress(), () -> new AccessAudit(settings,
-                    new SmtpTarget(host, new InetSocketAddress(address, p), localDomain, true, Optional.empty()), AccessAudit.Protocol.POP3).run()));
+            settings.implicitTls().submissions().ifPresent(p -> targets.add(new SmtpTarget(host, new InetSocketAddress(address, p), localDomain, true,
+                    Optional.empty(), true)));
+            access(executor, run, host, localDomain, address, settings.imapPort(), AccessAudit.Protocol.IMAP, false);
+            access(executor, run, host, localDomain, address, settings.implicitTls().imaps(), AccessAudit.Protocol.IMAP, true);
+            access(executor, run, host, localDomain, address, settings.pop3Port(), AccessAudit.Protocol.POP3, false);
+            access(executor, run, host, localDomain, address, settings.implicitTls().pop3s(), AccessAudit.Protocol.POP3, true);
             for (SmtpTarget target : targets) {
                 List<Callable<List<Finding>>> probes = new SmtpAudit(settings, target).probes();
                 if (!target.submission() && settings.smugglingRecipient().isPresent()) {
@@ -137,15 +143,32 @@ public final class Auditor {
         }
     }
 
+    /** RFC 2181 10.3 and RFC 5321 5.1: an MX exchange must be a host name with addresses, not an alias. */
+    private static List<Finding> mxAlias(DnsResolver dns, String domain, String host) {
+        if (dns.cname(host) instanceof Lookup.Found<List<String>> alias) {
+            return List.of(new Finding("dns.mx.cname", Severity.MEDIUM, "MX " + domain,
+                    "The MX host " + host + " is an alias (CNAME) for " + String.join(", ", alias.records()),
+                    "CNAME " + host + ": " + HostAudit.describe(alias),
+                    "Point the MX record at the canonical name " + String.join(", ", alias.records()) + " (RFC 2181 10.3); some senders refuse aliases."));
+        }
+        return List.of();
+    }
+
+    private void access(ExecutorService executor, Run run, String host, String localDomain, InetAddress address, Optional<Integer> port,
+            AccessAudit.Protocol protocol, boolean implicitTls) {
+        port.ifPresent(p -> {
+            SmtpTarget target = new SmtpTarget(host, new InetSocketAddress(address, p), localDomain, true, Optional.empty(), implicitTls);
+            run.submit(executor, protocol + (implicitTls ? "S " : " ") + target.label(), () -> new AccessAudit(settings, target, protocol).run());
+        });
+    }
+
     private List<String> mxHosts(String domain, Lookup<List<DnsResolver.MxRecord>> mx, List<Finding> findings, List<String> errors) {
         String subject = "MX " + domain;
         String evidence = "MX " + domain + ": " + HostAudit.describe(mx);
         switch (mx) {
             case Lookup.Failed<List<DnsResolver.MxRecord>> failed -> {
-                if (failed.dnssec() == DnssecStatus.BOGUS) {
-                    findings.add(new Finding("dnssec.bogus", Severity.CRITICAL, subject, "The MX answer is DNSSEC-bogus: validating senders cannot deliver mail",
-                            evidence, "Fix the zone's signatures and DS records."));
-                } else {
+                // a bogus answer is a finding of the DNSSEC check, not an error of the audit
+                if (failed.dnssec() != DnssecStatus.BOGUS) {
                     errors.add("MX lookup of " + domain + " failed: " + failed.reason());
                 }
                 return List.of();
@@ -160,13 +183,19 @@ public final class Auditor {
                 return List.of();
             }
             case Lookup.Found<List<DnsResolver.MxRecord>> found -> {
-                dnssec(domain, found.dnssec(), evidence, findings);
                 List<DnsResolver.MxRecord> records = found.records().stream()
                         .sorted(Comparator.comparingInt(DnsResolver.MxRecord::preference)).toList();
                 // RFC 7505 3: a single MX of preference 0 with the root as exchange says the domain takes no mail
-                if (records.size() == 1 && (records.getFirst().exchange().isEmpty() || records.getFirst().exchange().equals("."))) {
+                List<DnsResolver.MxRecord> nulls = records.stream().filter(r -> r.exchange().isEmpty() || r.exchange().equals(".")).toList();
+                if (records.size() == 1 && nulls.size() == 1) {
                     findings.add(Finding.info("dns.mx.null", subject, "Null MX: the domain accepts no mail", evidence));
                     return List.of();
+                }
+                if (!nulls.isEmpty()) {
+                    // RFC 7505 3: a null MX must be the only MX record; mixed with others, senders may try either
+                    findings.add(new Finding("dns.mx.null-mixed", Severity.MEDIUM, subject, "A null MX is published together with other MX records",
+                            evidence, "Publish either only \"0 .\" (the domain takes no mail, RFC 7505) or only real MX hosts."));
+                    records = records.stream().filter(r -> !nulls.contains(r)).toList();
                 }
                 List<String> hosts = new ArrayList<>();
                 for (DnsResolver.MxRecord record : records.stream().limit(MAX_HOSTS).toList()) {
@@ -180,17 +209,6 @@ public final class Auditor {
                 findings.add(Finding.info("dns.mx", subject, "MX hosts: " + String.join(", ", hosts), evidence));
                 return hosts;
             }
-        }
-    }
-
-    private static void dnssec(String domain, DnssecStatus status, String evidence, List<Finding> findings) {
-        switch (status) {
-            case SECURE -> findings.add(Finding.info("dnssec.secure", "DNSSEC " + domain, "The zone is signed and validates", evidence));
-            case BOGUS -> findings.add(new Finding("dnssec.bogus", Severity.CRITICAL, "DNSSEC " + domain, "DNSSEC validation fails", evidence,
-                    "Fix the zone's signatures and DS records."));
-            case INSECURE, INDETERMINATE -> findings.add(new Finding("dnssec.unsigned", Severity.LOW, "DNSSEC " + domain,
-                    "The answers are not DNSSEC-validated (" + status.name().toLowerCase(Locale.ROOT) + "): no DANE, and MX answers can be forged",
-                    evidence, "Sign the zone with DNSSEC and publish the DS record at the parent."));
         }
     }
 

@@ -11,12 +11,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.bastionmail.dmarc.DmarcRecord;
+import org.bastionmail.dmarc.PublicSuffixList;
 import org.bastionmail.dns.DnsResolver;
 import org.bastionmail.dns.Lookup;
 
 /** DMARC (RFC 7489) and DKIM key (RFC 6376 3.6.1) records of a domain. */
 final class PolicyRecordsAudit {
     private static final int MAX_KEY_RECORD = 8192;
+    private static final PublicSuffixList PSL = PublicSuffixList.bundled();
 
     private final DnsResolver dns;
     private final String domain;
@@ -28,24 +30,42 @@ final class PolicyRecordsAudit {
 
     List<Finding> dmarc() {
         List<Finding> findings = new ArrayList<>();
-        String name = "_dmarc." + domain;
         String subject = "DMARC " + domain;
+        String name = "_dmarc." + domain;
         Lookup<List<String>> txt = dns.txt(name);
         if (txt instanceof Lookup.Failed<List<String>> failed) {
-            findings.add(new Finding("dmarc.dns", Severity.MEDIUM, subject, "The DMARC lookup fails", "TXT " + name + ": " + failed.reason(),
-                    "Fix the DNS servers of " + domain + "."));
+            findings.add(failedLookup(subject, name, failed));
             return findings;
         }
-        List<String> records = txt instanceof Lookup.Found<List<String>> found
-                ? found.records().stream().filter(r -> r.strip().toLowerCase(Locale.ROOT).replace(" ", "").startsWith("v=dmarc1")).toList()
-                : List.of();
+        List<String> records = dmarcRecords(txt);
+        boolean inherited = false;
+        String evidencePrefix = "";
         if (records.isEmpty()) {
-            findings.add(new Finding("dmarc.missing", Severity.MEDIUM, subject, "No DMARC record: receivers have no policy for mail forged as " + domain,
-                    "TXT " + name + ": no v=DMARC1 record", "Publish \"v=DMARC1; p=none; rua=mailto:dmarc@" + domain
-                            + "\", read the reports, then move to p=quarantine and p=reject."));
-            return findings;
+            // RFC 7489 6.6.3: without a record at the domain, receivers use the organizational domain's, with its sp=
+            String organizational = PSL.organizationalDomain(domain);
+            String orgName = "_dmarc." + organizational;
+            if (!organizational.equals(domain)) {
+                Lookup<List<String>> orgTxt = dns.txt(orgName);
+                if (orgTxt instanceof Lookup.Failed<List<String>> failed) {
+                    findings.add(failedLookup(subject, orgName, failed));
+                    return findings;
+                }
+                records = dmarcRecords(orgTxt);
+                if (!records.isEmpty()) {
+                    inherited = true;
+                    evidencePrefix = "TXT " + name + ": no v=DMARC1 record\n(organizational domain " + organizational + ", RFC 7489 6.6.3)\n";
+                    name = orgName;
+                }
+            }
+            if (records.isEmpty()) {
+                findings.add(new Finding("dmarc.missing", Severity.MEDIUM, subject, "No DMARC record: receivers have no policy for mail forged as " + domain,
+                        "TXT " + name + ": no v=DMARC1 record" + (organizational.equals(domain) ? "" : "\nTXT " + orgName + ": no v=DMARC1 record"),
+                        "Publish \"v=DMARC1; p=none; rua=mailto:dmarc@" + domain + "\", read the reports, then move to p=quarantine and p=reject."));
+                return findings;
+            }
         }
-        String evidence = String.join("\n", records.stream().map(r -> "TXT " + name + " \"" + r + "\"").toList());
+        String recordName = name;
+        String evidence = evidencePrefix + String.join("\n", records.stream().map(r -> "TXT " + recordName + " \"" + r + "\"").toList());
         if (records.size() > 1) {
             findings.add(new Finding("dmarc.multiple", Severity.HIGH, subject, "More than one DMARC record: receivers ignore them all (RFC 7489 6.6.3)",
                     evidence, "Keep exactly one record."));
@@ -59,14 +79,24 @@ final class PolicyRecordsAudit {
                     "Correct the record (RFC 7489 6.4), e.g. \"v=DMARC1; p=reject; rua=mailto:dmarc@" + domain + "\"."));
             return findings;
         }
-        switch (record.policy()) {
-            case NONE -> findings.add(new Finding("dmarc.policy.none", Severity.MEDIUM, subject,
-                    "DMARC policy p=none: forged mail is delivered as usual", evidence, "Move to p=quarantine, then p=reject, once the reports show your own mail aligned."));
-            case QUARANTINE -> findings.add(new Finding("dmarc.policy.quarantine", Severity.LOW, subject,
-                    "DMARC policy p=quarantine: forged mail reaches spam folders", evidence, "Move to p=reject once the reports show no legitimate failures."));
-            case REJECT -> findings.add(Finding.info("dmarc.policy", subject, "DMARC policy p=reject", evidence));
+        // a subdomain without its own record gets the organizational domain's sp=, or its p= when sp= is absent
+        DmarcRecord.Policy policy = inherited ? record.subdomainPolicy().orElse(record.policy()) : record.policy();
+        String tag = inherited && record.subdomainPolicy().isPresent() ? "sp" : "p";
+        String from = inherited ? " (inherited from the organizational domain)" : "";
+        if (inherited) {
+            findings.add(Finding.info("dmarc.inherited", subject, "No DMARC record of its own: the organizational domain's applies, " + tag + "="
+                    + policy.keyword(), evidence));
         }
-        if (record.policy() != DmarcRecord.Policy.NONE && record.subdomainPolicy().orElse(record.policy()) == DmarcRecord.Policy.NONE) {
+        switch (policy) {
+            case NONE -> findings.add(new Finding("dmarc.policy.none", Severity.MEDIUM, subject,
+                    "DMARC policy " + tag + "=none" + from + ": forged mail is delivered as usual", evidence,
+                    "Move to " + tag + "=quarantine, then " + tag + "=reject, once the reports show your own mail aligned."));
+            case QUARANTINE -> findings.add(new Finding("dmarc.policy.quarantine", Severity.LOW, subject,
+                    "DMARC policy " + tag + "=quarantine" + from + ": forged mail reaches spam folders", evidence,
+                    "Move to " + tag + "=reject once the reports show no legitimate failures."));
+            case REJECT -> findings.add(Finding.info("dmarc.policy", subject, "DMARC policy " + tag + "=reject" + from, evidence));
+        }
+        if (!inherited && record.policy() != DmarcRecord.Policy.NONE && record.subdomainPolicy().orElse(record.policy()) == DmarcRecord.Policy.NONE) {
             findings.add(new Finding("dmarc.subdomains", Severity.LOW, subject, "sp=none: forged mail from subdomains is not rejected", evidence, "Remove sp=none or set it like p."));
         }
         if (record.percent() < 100) {
@@ -78,6 +108,17 @@ final class PolicyRecordsAudit {
                     evidence, "Add rua=mailto:dmarc-reports@" + domain + "."));
         }
         return findings;
+    }
+
+    private static List<String> dmarcRecords(Lookup<List<String>> txt) {
+        return txt instanceof Lookup.Found<List<String>> found
+                ? found.records().stream().filter(r -> r.strip().toLowerCase(Locale.ROOT).replace(" ", "").startsWith("v=dmarc1")).toList()
+                : List.of();
+    }
+
+    private Finding failedLookup(String subject, String name, Lookup.Failed<List<String>> failed) {
+        return new Finding("dmarc.dns", Severity.MEDIUM, subject, "The DMARC lookup fails", "TXT " + name + ": " + failed.reason(),
+                "Fix the DNS servers of " + domain + ".");
     }
 
     List<Finding> dkim(List<String> selectors, boolean given) {

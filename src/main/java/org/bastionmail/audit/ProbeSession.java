@@ -32,6 +32,7 @@ final class ProbeSession implements Closeable {
     private InputStream in;
     private OutputStream out;
     private final StringBuilder transcript = new StringBuilder();
+    private Optional<SSLSocket> tls = Optional.empty();
 
     private ProbeSession(String host, int port, Duration timeout, Socket socket) throws IOException {
         this.host = host;
@@ -49,6 +50,25 @@ final class ProbeSession implements Closeable {
             socket.close();
             throw e;
         }
+    }
+
+    /** Connects to {@code target}; for implicit TLS (RFC 8314 3.3) the handshake comes first, with the inspecting context. */
+    static ProbeSession open(SmtpTarget target, Duration timeout) throws IOException {
+        ProbeSession session = connect(target.address(), target.host(), timeout);
+        if (target.implicitTls()) {
+            try {
+                session.startTls(TlsAudit.inspectingContext());
+            } catch (IOException | RuntimeException e) {
+                session.close();
+                throw e;
+            }
+        }
+        return session;
+    }
+
+    /** The TLS socket once TLS is active. */
+    Optional<SSLSocket> tls() {
+        return tls;
     }
 
     private void attach(Socket s) throws IOException {
@@ -178,6 +198,7 @@ final class ProbeSession implements Closeable {
         transcript.append("(TLS handshake: ").append(tls.getSession().getProtocol()).append(' ')
                 .append(tls.getSession().getCipherSuite()).append(")\n");
         attach(tls);
+        this.tls = Optional.of(tls);
         return tls;
     }
 

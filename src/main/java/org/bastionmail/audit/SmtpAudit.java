@@ -1,6 +1,8 @@
 package org.bastionmail.audit;
 
 import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +41,7 @@ final class SmtpAudit {
     }
 
     private ProbeSession open() throws IOException {
-        return ProbeSession.connect(target.address(), target.host(), settings.timeout());
+        return ProbeSession.open(target, settings.timeout());
     }
 
     private List<Finding> session() throws IOException {
@@ -72,23 +74,32 @@ final class SmtpAudit {
                                 "Reply to EHLO with the host name only.")));
                 List<String> keywords = ehlo.lines().stream().skip(1).map(l -> l.length() > 4 ? l.substring(4).strip() : "")
                         .map(l -> l.toUpperCase(Locale.ROOT)).toList();
-                if (keywords.stream().noneMatch(k -> k.equals("STARTTLS"))) {
+                if (!target.implicitTls() && keywords.stream().noneMatch(k -> k.equals("STARTTLS"))) {
                     findings.add(new Finding("smtp.starttls.missing", Severity.HIGH, subject, "STARTTLS is not offered: mail to this server travels in clear text",
                             ehloEvidence, "Configure a certificate and enable STARTTLS (RFC 3207), e.g. smtpd_tls_security_level = may in Postfix."));
                 }
-                keywords.stream().filter(k -> k.startsWith("AUTH")).findFirst().ifPresent(auth -> findings.add(new Finding(
+                keywords.stream().filter(k -> !target.implicitTls() && k.startsWith("AUTH")).findFirst().ifPresent(auth -> findings.add(new Finding(
                         "smtp.auth.plaintext", Severity.HIGH, subject, "AUTH is offered before TLS: passwords can be sent in clear text",
                         ehloEvidence, "Offer AUTH only after STARTTLS (e.g. smtpd_tls_auth_only = yes in Postfix)"
                                 + (target.submission() ? "." : ", and only on the submission ports, not on port 25."))));
             }
+            // a name no server has, to compare with one every server has (RFC 5321 4.5.1: postmaster)
+            byte[] random = new byte[6];
+            new SecureRandom().nextBytes(random);
+            String madeUp = "audit-" + HexFormat.of().formatHex(random) + "-nosuchuser";
             for (String command : List.of("VRFY", "EXPN")) {
-                Reply r = s.smtp(command + " postmaster");
+                Reply known = s.smtp(command + " postmaster");
+                Reply unknown = known.code() / 100 == 5 ? known : s.smtp(command + " " + madeUp);
                 String evidence = s.takeTranscript();
-                // RFC 5321 3.5.3: 252 is the answer that reveals nothing; 250/251 confirm the address
-                if (r.code() == 250 || r.code() == 251) {
+                // RFC 5321 3.5.3: 252 is the answer that reveals nothing; 250/251 confirm the address; and a server
+                // that answers 252 for real users but 550 for made-up ones (Postfix does) tells them apart all the same
+                boolean confirms = known.code() == 250 || known.code() == 251;
+                boolean tellsApart = known.code() / 100 == 2 && unknown.code() / 100 == 5;
+                if (confirms || tellsApart) {
                     findings.add(new Finding("smtp." + command.toLowerCase(Locale.ROOT), Severity.MEDIUM, subject,
-                            command + " confirms addresses: user names can be enumerated", evidence,
-                            "Disable " + command + " or answer 252 (e.g. disable_vrfy_command = yes in Postfix)."));
+                            command + (confirms ? " confirms addresses" : " answers differently for real and made-up users")
+                                    + ": user names can be enumerated", evidence,
+                            "Disable " + command + " or answer 252 to every address (e.g. disable_vrfy_command = yes in Postfix)."));
                 }
             }
             s.send("QUIT");
@@ -171,6 +182,9 @@ final class SmtpAudit {
      * not answered inside the TLS session, or a man in the middle can inject commands.
      */
     private List<Finding> starttlsInjection() throws IOException {
+        if (target.implicitTls()) {
+            return List.of();
+        }
         try (ProbeSession s = open()) {
             if (s.readSmtp().code() != 220 || !ehloOffersStartTls(s)) {
                 return List.of();

@@ -69,32 +69,36 @@ final class TlsAudit {
         List<Finding> findings = new ArrayList<>();
         String subject = target.label();
         List<X509Certificate> chain = new ArrayList<>();
-        try (ProbeSession s = ProbeSession.connect(target.address(), target.host(), settings.timeout())) {
+        try (ProbeSession s = ProbeSession.open(target, settings.timeout())) {
             if (s.readSmtp().code() != 220) {
                 return findings;
             }
             Reply ehlo = s.smtp("EHLO " + settings.heloName());
-            if (!ehlo.positive() || ehlo.lines().stream().skip(1).noneMatch(l -> l.length() > 4 && l.substring(4).strip().equalsIgnoreCase("STARTTLS"))) {
-                return findings;
-            }
-            if (s.smtp("STARTTLS").code() != 220) {
-                findings.add(new Finding("smtp.starttls.refused", Severity.HIGH, subject, "STARTTLS is announced but refused",
-                        s.takeTranscript(), "Fix the server's TLS configuration (certificate and key readable)."));
-                return findings;
-            }
             SSLSocket tls;
-            try {
-                tls = s.startTls(inspectingContext());
-            } catch (IOException e) {
-                findings.add(new Finding("smtp.starttls.handshake", Severity.HIGH, subject, "The TLS handshake after STARTTLS fails",
-                        s.takeTranscript() + "\n" + e.getMessage(), "Fix the server's TLS configuration."));
-                return findings;
+            if (target.implicitTls()) {
+                tls = s.tls().orElseThrow();
+            } else {
+                if (!ehlo.positive() || ehlo.lines().stream().skip(1).noneMatch(l -> l.length() > 4 && l.substring(4).strip().equalsIgnoreCase("STARTTLS"))) {
+                    return findings;
+                }
+                if (s.smtp("STARTTLS").code() != 220) {
+                    findings.add(new Finding("smtp.starttls.refused", Severity.HIGH, subject, "STARTTLS is announced but refused",
+                            s.takeTranscript(), "Fix the server's TLS configuration (certificate and key readable)."));
+                    return findings;
+                }
+                try {
+                    tls = s.startTls(inspectingContext());
+                } catch (IOException e) {
+                    findings.add(new Finding("smtp.starttls.handshake", Severity.HIGH, subject, "The TLS handshake after STARTTLS fails",
+                            s.takeTranscript() + "\n" + e.getMessage(), "Fix the server's TLS configuration."));
+                    return findings;
+                }
             }
             SSLSession session = tls.getSession();
             for (Certificate c : session.getPeerCertificates()) {
                 chain.add((X509Certificate) c);
             }
-            Reply after = s.smtp("EHLO " + settings.heloName());
+            Reply after = target.implicitTls() ? ehlo : s.smtp("EHLO " + settings.heloName());
             String evidence = s.takeTranscript();
             findings.add(Finding.info("tls.session", subject, "TLS " + session.getProtocol() + " with " + session.getCipherSuite(), evidence));
             if (!target.submission() && after.lines().stream().skip(1).anyMatch(l -> l.length() > 4
@@ -105,8 +109,13 @@ final class TlsAudit {
             s.send("QUIT");
         }
         certificate(chain, findings, subject);
-        new TlsVersionProbe(settings, target).run(findings);
+        findings.addAll(scan(target.implicitTls() ? TlsEntry.IMPLICIT : TlsEntry.SMTP_STARTTLS, subject));
         return findings;
+    }
+
+    /** The versions and suites the service accepts, entered the way it starts TLS. */
+    List<Finding> scan(TlsEntry entry, String subject) {
+        return new CipherScan(() -> entry.open(target, settings), settings.timeout().multipliedBy(4)).findings(subject);
     }
 
     void certificate(List<X509Certificate> chain, List<Finding> findings, String subject) {

@@ -56,6 +56,15 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--pop3", paramLabel = "PORT", description = "also audit the POP3 service on this port (STLS)")
     Optional<Integer> pop3 = Optional.empty();
 
+    @Option(names = "--submissions", paramLabel = "PORT", description = "also audit the implicit-TLS submission service on this port (465)")
+    Optional<Integer> submissions = Optional.empty();
+
+    @Option(names = "--imaps", paramLabel = "PORT", description = "also audit the implicit-TLS IMAP service on this port (993)")
+    Optional<Integer> imaps = Optional.empty();
+
+    @Option(names = "--pop3s", paramLabel = "PORT", description = "also audit the implicit-TLS POP3 service on this port (995)")
+    Optional<Integer> pop3s = Optional.empty();
+
     @Option(names = "--dkim-selector", paramLabel = "SELECTOR", description = "DKIM selector to check (repeatable); default: common ones")
     List<String> selectors = new ArrayList<>();
 
@@ -76,6 +85,9 @@ final class AuditCommand implements Callable<Integer> {
 
     @Option(names = "--probe-recipient", paramLabel = "ADDRESS", description = "the recipient of the smuggling probe's messages, in the audited domain")
     Optional<String> probeRecipient = Optional.empty();
+
+    @Option(names = {"-q", "--quiet"}, description = "no progress on standard error")
+    boolean quiet;
 
     @Option(names = "--json", description = "print the report as JSON")
     boolean json;
@@ -104,12 +116,15 @@ final class AuditCommand implements Callable<Integer> {
             DnsjavaResolver resolver = DnsjavaResolver.create(dns);
             CertificateTrust trust = caFile.isPresent() ? CertificateTrust.pemFile(caFile.get()) : CertificateTrust.system();
             AuditSettings settings = new AuditSettings(resolver, Duration.ofSeconds(timeoutSeconds), port, trust, selectors,
-                    helo.orElse(loaded.hostname()), submission).withAccessPorts(imap, pop3);
+                    helo.orElse(loaded.hostname()), submission).withAccessPorts(imap, pop3)
+                    .withImplicitTlsPorts(new AuditSettings.ImplicitTlsPorts(submissions, imaps, pop3s));
             if (probeRecipient.isPresent()) {
                 settings = settings.withSmugglingProbe(MailAddress.parse(probeRecipient.get().strip()));
             }
-            boolean terminal = System.console() != null;
-            Consumer<String> progress = terminal && !json ? step -> err.print("\r\u001b[2Kchecking " + step) : step -> { };
+            // Java 22+: System.console() exists even when redirected; isTerminal() says whether it is one
+            boolean terminal = System.console() != null && System.console().isTerminal();
+            boolean colour = terminal && System.getenv("NO_COLOR") == null;
+            Consumer<String> progress = progress(err, terminal && !json, quiet);
             Auditor auditor = new Auditor(settings);
             AuditReport report;
             if (server.isPresent()) {
@@ -118,10 +133,10 @@ final class AuditCommand implements Callable<Integer> {
             } else {
                 report = auditor.auditDomain(domain.get(), progress);
             }
-            if (terminal && !json) {
+            if (terminal && !json && !quiet) {
                 err.print("\r\u001b[2K");
             }
-            System.out.print(json ? ReportJson.render(report) + "\n" : ReportText.render(report, terminal));
+            System.out.print(json ? ReportJson.render(report) + "\n" : ReportText.render(report, colour));
             System.out.flush();
             if (report.fails(threshold)) {
                 return 1;
@@ -131,6 +146,17 @@ final class AuditCommand implements Callable<Integer> {
             err.println("bastion audit: " + e.getMessage());
             return 2;
         }
+    }
+
+    /**
+     * Progress goes to standard error, never into the report: on a terminal one line that is rewritten, elsewhere
+     * one line per step (so that logs of CI runs show where an audit spent its time).
+     */
+    static Consumer<String> progress(PrintStream err, boolean terminal, boolean quiet) {
+        if (quiet) {
+            return step -> { };
+        }
+        return terminal ? step -> err.print("\r\u001b[2Kchecking " + step) : step -> err.println("checking " + step);
     }
 
     /** A DNS server must be an address: resolving its name would need a resolver, and not the user's choice of it. */

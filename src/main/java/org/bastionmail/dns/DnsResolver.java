@@ -34,6 +34,14 @@ public interface DnsResolver {
         return new Lookup.Failed<>("TLSA lookups not supported", DnssecStatus.INDETERMINATE);
     }
 
+    /**
+     * The CNAME record at {@code name} itself, not followed (RFC 1034 3.6.2): for checks that a name must not
+     * be an alias, such as an MX exchange (RFC 2181 10.3). The default answers "not supported".
+     */
+    default Lookup<List<String>> cname(String name) {
+        return new Lookup.Failed<>("CNAME lookups not supported", DnssecStatus.INDETERMINATE);
+    }
+
     /** One MX record: preference and exchange host name (without trailing dot). */
     record MxRecord(int preference, String exchange) {}
 }

@@ -138,6 +138,11 @@ public final class DnsjavaResolver implements DnsResolver {
     }
 
     @Override
+    public Lookup<List<String>> cname(String name) {
+        return lookup(name, Type.CNAME, r -> text(((org.xbill.DNS.CNAMERecord) r).getTarget()));
+    }
+
+    @Override
     public Lookup<List<String>> ptr(InetAddress address) {
         return lookup(ReverseMap.fromAddress(address), Type.PTR, r -> text(((PTRRecord) r).getTarget()));
     }

@@ -126,6 +126,10 @@ final class FakeSmtpServer implements AutoCloseable {
                             return;
                         }
                         SSLSocket upgraded = (SSLSocket) tls.getSocketFactory().createSocket(current, new ByteArrayInputStream(hello), true);
+                        if (!weak.legacyTls) {
+                            // Bastion's own protocols and AEAD suites, so that a quiet server's scan finds nothing
+                            org.bastionmail.net.TlsSettings.apply(upgraded);
+                        }
                         upgraded.startHandshake();
                         current = upgraded;
                         ByteArrayOutputStream rest = new ByteArrayOutputStream();
