@@ -1,0 +1,138 @@
+#!/bin/sh
+# A deliberately WEAK private Postfix instance for the audit's interop test (WeakPostfixAuditIT), confined to
+# one directory and to 127.0.0.1. Never the system instance: everything is under DIR, started with -c DIR/etc.
+#
+#   weak-postfix.sh start DIR PORT plain|tls AUTH_PORT
+#   weak-postfix.sh stop DIR
+#
+# Planted weaknesses, in both modes: a banner with the software and version ($mail_name $mail_version),
+# VRFY enabled (252 for postmaster, 550 for unknown users), an open relay through mynetworks = 127.0.0.0/8,
+# AUTH PLAIN/LOGIN offered before TLS (SASL through the Dovecot protocol to a fake auth server the test
+# runs on 127.0.0.1:AUTH_PORT). plain: no STARTTLS at all. tls: STARTTLS with a self-signed RSA
+# certificate, TLS 1.0 and 1.1 allowed, the "low" cipher grade with OpenSSL security level 0 (anonymous
+# and static-RSA and CBC suites), a certificate valid for one day only (expiring). Every transport is discard(8): the instance never delivers or relays a
+# message, whatever it accepts.
+set -eu
+
+usage() {
+    echo "usage: $0 start DIR PORT plain|tls AUTH_PORT | stop DIR" >&2
+    exit 2
+}
+
+[ $# -ge 2 ] || usage
+action=$1
+dir=$(cd "$2" && pwd)
+etc=$dir/etc
+
+case $action in
+stop)
+    if [ -f "$etc/main.cf" ]; then
+        postfix -c "$etc" stop || true
+    fi
+    exit 0
+    ;;
+start)
+    [ $# -eq 5 ] || usage
+    port=$3
+    mode=$4
+    auth_port=$5
+    ;;
+*)
+    usage
+    ;;
+esac
+
+chmod 755 "$dir"
+mkdir -p "$etc" "$dir/queue" "$dir/data" "$dir/tls"
+printf 'postmaster root\n' > "$etc/aliases"
+
+cat > "$etc/main.cf" <<EOF
+compatibility_level = 3.6
+queue_directory = $dir/queue
+data_directory = $dir/data
+maillog_file = $dir/maillog
+maillog_file_prefixes = $dir
+myhostname = mx.weak.test
+mydomain = weak.test
+myorigin = weak.test
+mydestination = weak.test, localhost
+inet_interfaces = loopback-only
+inet_protocols = ipv4
+smtpd_peername_lookup = no
+smtp_dns_support_level = disabled
+biff = no
+alias_database =
+alias_maps = texthash:$etc/aliases
+local_recipient_maps = \$alias_maps
+
+# nothing accepted ever leaves: every transport is discard(8)
+default_transport = discard:weak audit instance delivers nothing
+relay_transport = discard:weak audit instance delivers nothing
+local_transport = discard:weak audit instance delivers nothing
+virtual_transport = discard:weak audit instance delivers nothing
+
+# WEAK: software and version in the banner
+smtpd_banner = \$myhostname ESMTP \$mail_name \$mail_version
+# WEAK: VRFY tells users apart
+disable_vrfy_command = no
+# WEAK: open relay for every loopback client
+mynetworks = 127.0.0.0/8
+smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
+# WEAK: AUTH before TLS
+smtpd_sasl_auth_enable = yes
+smtpd_sasl_type = dovecot
+smtpd_sasl_path = inet:127.0.0.1:$auth_port
+smtpd_sasl_security_options = noanonymous
+smtpd_tls_auth_only = no
+EOF
+
+if [ "$mode" = tls ]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=mx.weak.test" \
+        -addext "subjectAltName=DNS:mx.weak.test" -keyout "$dir/tls/key.pem" -out "$dir/tls/cert.pem" 2>/dev/null
+    chmod 600 "$dir/tls/key.pem"
+    cat >> "$etc/main.cf" <<EOF
+# WEAK: self-signed certificate, TLS 1.0/1.1, the low cipher grade at OpenSSL security level 0
+smtpd_tls_security_level = may
+smtpd_tls_cert_file = $dir/tls/cert.pem
+smtpd_tls_key_file = $dir/tls/key.pem
+smtpd_tls_protocols = >=TLSv1
+smtpd_tls_mandatory_protocols = >=TLSv1
+smtpd_tls_ciphers = low
+smtpd_tls_mandatory_ciphers = low
+tls_low_cipherlist = ALL:@SECLEVEL=0
+smtpd_tls_exclude_ciphers =
+smtpd_tls_loglevel = 1
+EOF
+elif [ "$mode" != plain ]; then
+    usage
+fi
+
+cat > "$etc/master.cf" <<EOF
+127.0.0.1:$port inet n - n - - smtpd
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+proxywrite unix -       -       n       -       1       proxymap
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+EOF
+
+# postfix(1) writes its errors to stderr only when that is a terminal: script(1) gives it one
+run() {
+    script -qec "$*" /dev/null
+}
+run postfix -c "$etc" set-permissions
+run postfix -c "$etc" check
+run postfix -c "$etc" start
