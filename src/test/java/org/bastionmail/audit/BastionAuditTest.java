@@ -42,7 +42,9 @@ class BastionAuditTest {
     static AuditReport audit(CertificateTrust trust) {
         AuditSettings settings = new AuditSettings(resolver, Duration.ofSeconds(5), bastion.port("smtp"), trust, List.of(),
                 "auditor.test", Optional.of(bastion.port("submission")))
-                .withAccessPorts(Optional.of(bastion.port("imap")), Optional.of(bastion.port("pop3")));
+                .withAccessPorts(Optional.of(bastion.port("imap")), Optional.of(bastion.port("pop3")))
+                .withImplicitTlsPorts(new AuditSettings.ImplicitTlsPorts(Optional.of(bastion.port("submissions")),
+                        Optional.of(bastion.port("imaps")), Optional.of(bastion.port("pop3s"))));
         return new Auditor(settings, domain -> new org.bastionmail.mtasts.PolicyFetcher.Fetched(
                 "version: STSv1\nmode: enforce\nmx: mx.good.test\nmax_age: 604800\n")).auditDomain("good.test", step -> { });
     }
@@ -54,8 +56,17 @@ class BastionAuditTest {
 
         assertThat(report.errors()).isEmpty();
         assertThat(report.findings()).as(ReportText.render(report, false)).allMatch(f -> !f.severity().atLeast(Severity.MEDIUM));
-        assertThat(report.withId("smtp.ehlo.capabilities")).hasSize(2);
-        assertThat(report.withId("tls.session")).hasSize(2);
+        // MX, submission (587) and submissions (465, implicit TLS)
+        assertThat(report.withId("smtp.ehlo.capabilities")).hasSize(3);
+        assertThat(report.withId("tls.session")).hasSize(3);
+        assertThat(report.withId("tls.session")).anyMatch(f -> f.subject().endsWith(":" + bastion.port("submissions")));
+        // every TLS service scanned, STARTTLS and implicit: TLS 1.2 and 1.3 with AEAD suites only
+        assertThat(report.withId("tls.ciphers")).hasSize(7).allSatisfy(f -> assertThat(f.evidence())
+                .contains("TLS 1.3: TLS_AES_").doesNotContain("TLS 1.0", "TLS 1.1", "CBC", "TLS_RSA_"));
+        assertThat(report.findings()).noneMatch(f -> f.id().startsWith("tls.protocol.") || f.id().startsWith("tls.cipher."));
+        // what is left: the test zone is unsigned, and Bastion offers AUTH (after TLS) on its MX port
+        assertThat(report.findings()).filteredOn(f -> f.severity() != Severity.INFO).extracting(Finding::id)
+                .containsOnly("dnssec.unsigned", "smtp.auth.port25");
         assertThat(report.findings()).noneMatch(f -> f.id().startsWith("imap.") || f.id().startsWith("pop3."));
         assertThat(report.fails(Optional.of(Severity.MEDIUM))).isFalse();
     }

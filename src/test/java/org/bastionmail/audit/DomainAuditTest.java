@@ -55,7 +55,14 @@ class DomainAuditTest {
         // null MX; dangling MX; an MTA-STS policy that does not cover the MX
         zone.append("nullmx MX 0 .\n").append("dangling MX 10 nohost.dangling\n")
                 .append("sts MX 10 mx.sts\n_mta-sts.sts TXT \"v=STSv1; id=2\"\n");
-        dns = RunningServer.startDns(TestZone.parse("localhost", SOA + "@ A 127.0.0.1\n"), TestZone.parse("audit.test", zone.toString()));
+        // an MX host that is an alias; a null MX mixed with a real one
+        zone.append("cname MX 10 alias.cname\nalias.cname CNAME real.cname\nreal.cname A 127.0.0.1\n")
+                .append("mixed MX 0 .\nmixed MX 10 mx.good\n");
+        // DMARC of organizational domains (RFC 7489 6.6.3): one with sp=none, one with p=reject only
+        TestZone lax = TestZone.parse("laxorg.test", SOA + "_dmarc TXT \"v=DMARC1; p=reject; sp=none; rua=mailto:d@laxorg.test\"\n");
+        TestZone strict = TestZone.parse("strictorg.test", SOA + "_dmarc TXT \"v=DMARC1; p=reject; rua=mailto:d@strictorg.test\"\n"
+                + "own.sub TXT \"v=spf1 -all\"\n_dmarc.own.sub TXT \"v=DMARC1; p=none; rua=mailto:d@strictorg.test\"\n");
+        dns = RunningServer.startDns(TestZone.parse("localhost", SOA + "@ A 127.0.0.1\n"), TestZone.parse("audit.test", zone.toString()), lax, strict);
         resolver = DnsjavaResolver.create(RunningServer.loopbackDns(dns));
     }
 
@@ -130,6 +137,40 @@ class DomainAuditTest {
         AuditReport sts = audit("sts.audit.test");
         assertThat(ids(sts)).contains("mtasts.mx", "mtasts.max-age");
         assertThat(sts.withId("mtasts.mx").getFirst().severity()).isEqualTo(Severity.HIGH);
+    }
+
+    @Test
+    void mxAliasesAndMixedNullMxAreFound() {
+        AuditReport cname = audit("cname.audit.test");
+        Finding alias = cname.withId("dns.mx.cname").getFirst();
+        assertThat(alias.severity()).isEqualTo(Severity.MEDIUM);
+        assertThat(alias.evidence()).contains("CNAME alias.cname.audit.test", "real.cname.audit.test");
+        assertThat(ids(cname)).doesNotContain("dns.mx.dangling");
+
+        AuditReport mixed = audit("mixed.audit.test");
+        assertThat(ids(mixed)).contains("dns.mx.null-mixed");
+        assertThat(mixed.withId("dns.mx").getFirst().title()).contains("mx.good.audit.test");
+        assertThat(ids(audit("nullmx.audit.test"))).doesNotContain("dns.mx.null-mixed", "dns.mx.cname");
+    }
+
+    @Test
+    void aSubdomainWithoutDmarcInheritsTheOrganizationalDomainsPolicy() {
+        AuditReport lax = audit("mail.laxorg.test");
+        assertThat(lax.withId("dmarc.inherited").getFirst().title()).contains("sp=none");
+        Finding none = lax.withId("dmarc.policy.none").getFirst();
+        assertThat(none.title()).contains("sp=none").contains("inherited");
+        assertThat(none.evidence()).contains("TXT _dmarc.mail.laxorg.test: no v=DMARC1 record", "TXT _dmarc.laxorg.test \"v=DMARC1; p=reject; sp=none");
+        assertThat(ids(lax)).doesNotContain("dmarc.missing", "dmarc.subdomains");
+
+        AuditReport strict = audit("mail.strictorg.test");
+        assertThat(strict.withId("dmarc.policy").getFirst().title()).contains("p=reject").contains("inherited");
+        assertThat(ids(strict)).doesNotContain("dmarc.missing", "dmarc.policy.none");
+        // a subdomain with its own record is judged by it, not by the organizational domain's
+        AuditReport own = audit("own.sub.strictorg.test");
+        assertThat(own.withId("dmarc.inherited")).isEmpty();
+        assertThat(ids(own)).contains("dmarc.policy.none");
+        // the organizational domain itself: sp=none is its own weakness
+        assertThat(ids(audit("laxorg.test"))).contains("dmarc.subdomains");
     }
 
     @Test
