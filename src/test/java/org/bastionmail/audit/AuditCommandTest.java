@@ -109,6 +109,15 @@ class AuditCommandTest {
     }
 
     @Test
+    void progressGoesToStandardErrorAndQuietSilencesIt() {
+        audit("--server", "127.0.0.1:" + weak.port(), "--json");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("checking SMTP 127.0.0.1[127.0.0.1]:" + weak.port());
+        assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("checking").startsWith("{");
+        audit("--server", "127.0.0.1:" + weak.port(), "--quiet");
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
     void aCleanServerPasses() {
         Path cert = quiet.certificate(dir.resolve("quiet"));
         assertThat(audit("--server", "quiet.weak.test:" + quiet.port(), "--ca-file", cert.toString())).as("%s", this).isZero();
