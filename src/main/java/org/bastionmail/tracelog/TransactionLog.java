@@ -87,6 +87,7 @@ public final class TransactionLog implements TraceSink, AutoCloseable {
     private void writeLoop() {
         List<String> batch = new ArrayList<>();
         boolean stop = false;
+        boolean failing = false; // logged once per outage, not per line
         while (!stop) {
             try {
                 String first = lines.poll(1, TimeUnit.SECONDS);
@@ -97,10 +98,14 @@ public final class TransactionLog implements TraceSink, AutoCloseable {
                 lines.drainTo(batch, 1000);
                 stop = batch.remove(STOP);
                 write(batch);
+                failing = false;
             } catch (InterruptedException e) {
                 stop = true;
             } catch (IOException | RuntimeException e) {
-                LOG.error("transaction log: cannot write {} line(s): {}", batch.size(), e.toString());
+                if (!failing) {
+                    LOG.error("transaction log: cannot write: {}", e.toString());
+                    failing = true;
+                }
                 drop(batch.size());
                 closeQuietly();
             }
