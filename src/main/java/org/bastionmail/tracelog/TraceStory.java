@@ -55,7 +55,7 @@ public final class TraceStory {
         String from = s(t, "mail_from");
         out.println("    mail from <" + from + ">");
         for (JsonNode r : t.path("rcpt")) {
-            out.println("    rcpt to " + s(r, "address") + ": " + s(r, "reply"));
+            out.println("    rcpt to <" + bare(s(r, "address")) + ">: " + s(r, "reply"));
         }
         if (t.has("message_id")) {
             out.println("    message-id " + s(t, "message_id") + ", " + t.path("size").asLong() + " bytes");
