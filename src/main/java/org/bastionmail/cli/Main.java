@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bastion", mixinStandardHelpOptions = true, version = "bastion 0.1",
         description = "A secure mail server.",
         subcommands = {ServeCommand.class, UserCommand.class, DomainCommand.class, AliasCommand.class, QueueCommand.class,
-                SpfCommand.class, DkimCommand.class, BanCommand.class, AuditCommand.class})
+                SpfCommand.class, DkimCommand.class, BanCommand.class, AuditCommand.class, TraceCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));

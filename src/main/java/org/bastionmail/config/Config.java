@@ -62,10 +62,26 @@ public record Config(
         }
     }
 
-    /** What Bastion logs and where ({@code [log]}), including the per-transaction log {@code bastion trace} reads. */
-    public record Logging() {
+    /**
+     * What Bastion logs and where ({@code [log]}), including the per-transaction log {@code bastion trace} reads.
+     *
+     * @param format {@code json}: one JSON line per connection, transaction and delivery attempt; {@code off}: none
+     * @param transactions the transaction log file; empty: {@code DATA_DIR/log/transactions.jsonl}
+     * @param daily rotate when the UTC day changes (besides {@code maxSize})
+     * @param maxSize rotate when the file would grow past this many bytes
+     * @param keep how many rotated files are kept
+     * @param buffer how many lines may wait for the writer before new ones are dropped (and counted)
+     */
+    public record Logging(Format format, Optional<Path> transactions, boolean daily, long maxSize, int keep, int buffer) {
+        public enum Format { JSON, OFF }
+
         public static Logging defaults() {
-            return new Logging();
+            return new Logging(Format.JSON, Optional.empty(), true, 104_857_600L, 14, 10_000);
+        }
+
+        /** The transaction log file of a server whose data dir is {@code dataDir}. */
+        public Path transactionsFile(Path dataDir) {
+            return transactions.orElse(dataDir.resolve("log").resolve("transactions.jsonl"));
         }
     }
 

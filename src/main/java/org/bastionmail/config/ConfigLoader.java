@@ -156,8 +156,31 @@ public final class ConfigLoader {
 
     /** {@code [log]}: the transaction log. */
     private Config.Logging logging(JsonNode table, Path base) {
-        unknownKeys(table, "log.", Set.of());
-        return Config.Logging.defaults();
+        unknownKeys(table, "log.", Set.of("format", "transactions", "rotate", "max_size", "keep", "buffer"));
+        Config.Logging d = Config.Logging.defaults();
+        Config.Logging.Format format = d.format();
+        Optional<String> formatName = string(table, "log.format");
+        if (formatName.isPresent()) {
+            switch (formatName.get()) {
+                case "json" -> format = Config.Logging.Format.JSON;
+                case "off" -> format = Config.Logging.Format.OFF;
+                default -> problems.add(file + ": log.format: \"" + formatName.get() + "\" is neither \"json\" nor \"off\"");
+            }
+        }
+        boolean daily = d.daily();
+        Optional<String> rotate = string(table, "log.rotate");
+        if (rotate.isPresent()) {
+            switch (rotate.get()) {
+                case "daily" -> daily = true;
+                case "size" -> daily = false;
+                default -> problems.add(file + ": log.rotate: \"" + rotate.get() + "\" is neither \"daily\" nor \"size\"");
+            }
+        }
+        Optional<Path> transactions = string(table, "log.transactions").map(p -> base.resolve(p).normalize());
+        return new Config.Logging(format, transactions, daily,
+                number(table, "log.max_size", d.maxSize(), 65_536, 1L << 40),
+                (int) number(table, "log.keep", d.keep(), 0, 10_000),
+                (int) number(table, "log.buffer", d.buffer(), 16, 1_000_000));
     }
 
     private Config.Delivery delivery(JsonNode table, Path base) {

@@ -67,6 +67,7 @@ public final class LocalDelivery implements AutoCloseable {
     /** The entries being worked on, each with a flag that asks for one more pass. */
     private final ConcurrentHashMap<String, AtomicBoolean> active = new ConcurrentHashMap<>();
     private final WorkInFlight inFlight = new WorkInFlight();
+    private final AttemptTrace attempts = new AttemptTrace("local");
     private volatile boolean closed;
 
     private LocalDelivery(FileQueue queue, MailboxStore store, Directory directory, Options options) {
@@ -83,6 +84,11 @@ public final class LocalDelivery implements AutoCloseable {
         queue.onCommit(local::submit);
         local.kick();
         return local;
+    }
+
+    /** Sends one transaction log line per delivery attempt (delivered, deferred, bounced) to {@code sink}. */
+    public void onAttempt(org.bastionmail.tracelog.TraceSink sink) {
+        attempts.add(sink);
     }
 
     /** Looks at every queue entry and delivers what is due now; schedules what is due later. */
@@ -153,6 +159,8 @@ public final class LocalDelivery implements AutoCloseable {
                 // Reported first: a message done with leaves the queue, content and all.
                 report(entry.get(), states);
                 queue.applyChanges(id, entry.get().recipients(), states).ifPresent(this::scheduleRetry);
+                attempts.record(id, entry.get().envelope().receivedAt(), entry.get().recipients(), states,
+                        options.clock().instant());
             }
         } catch (IOException | RuntimeException e) {
             // What was stored stays stored; the retry repeats it as a no-op.

@@ -69,6 +69,7 @@ public final class RemoteDelivery implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("remote-delivery-timer").daemon(true).factory());
     private final WorkInFlight work = new WorkInFlight();
+    private final AttemptTrace attempts = new AttemptTrace("remote");
     private volatile boolean closed;
 
     private RemoteDelivery(FileQueue queue, Directory directory, OutboundTransport transport, Options options) {
@@ -90,6 +91,11 @@ public final class RemoteDelivery implements AutoCloseable {
         remote.timer.scheduleWithFixedDelay(remote::scanQuietly, 0, every, TimeUnit.MILLISECONDS);
         remote.timer.scheduleWithFixedDelay(() -> remote.applyQuietly(requests), 1, 1, TimeUnit.SECONDS);
         return remote;
+    }
+
+    /** Sends one transaction log line per delivery attempt (delivered, deferred, bounced) to {@code sink}. */
+    public void onAttempt(org.bastionmail.tracelog.TraceSink sink) {
+        attempts.add(sink);
     }
 
     private void applyQuietly(QueueRequests requests) {
@@ -254,6 +260,7 @@ public final class RemoteDelivery implements AutoCloseable {
             options.onReport().accept(new DeliveryReport(entry.get(), finished, delayed));
         }
         queue.applyChanges(message.queueId(), before, after);
+        attempts.record(message.queueId(), entry.get().envelope().receivedAt(), before, after, now);
     }
 
     /** The recipient's state after {@code outcome}: final, or deferred with backoff until the give-up time. */

@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AntivirusHooks implements MessageHooks {
     static final String HEADER = "X-Bastion-Virus-Scan";
+    /** The name of this check in the transaction log and in bastion_check_rejections_total. */
+    static final String CHECK = "antivirus";
     private static final Logger LOG = LoggerFactory.getLogger(AntivirusHooks.class);
 
     private final MessageHooks wrapped;
@@ -44,13 +46,23 @@ public final class AntivirusHooks implements MessageHooks {
             return verdict; // already refused: no need to scan
         }
         return switch (clamd.scan(message.content())) {
-            case ScanResult.Clean clean -> addField(accepted, "clean");
+            case ScanResult.Clean clean -> {
+                message.trace().check(CHECK, "clean");
+                yield addField(accepted, "clean");
+            }
             // RFC 3463 5.7.1: delivery not authorized, message refused
-            case ScanResult.Infected infected ->
-                new HookVerdict.Refuse(554, "5.7.1", "Message contains a virus (" + infected.name() + ")");
+            case ScanResult.Infected infected -> {
+                message.trace().refuse(CHECK, "infected", infected.name());
+                yield new HookVerdict.Refuse(554, "5.7.1", "Message contains a virus (" + infected.name() + ")");
+            }
             case ScanResult.Failed failed -> {
                 LOG.warn("virus scan failed ({}), message from {} {}", failed.reason(), message.client().getHostAddress(),
                         failOpen ? "accepted (fail-open)" : "deferred (fail-closed)");
+                if (failOpen) {
+                    message.trace().check(CHECK, "failed", failed.reason());
+                } else {
+                    message.trace().refuse(CHECK, "failed", failed.reason());
+                }
                 yield failOpen
                         ? addField(accepted, "failed (" + ClamdReply.printable(failed.reason()) + ")")
                         // RFC 3463 4.3.0: other or undefined mail system status, transient

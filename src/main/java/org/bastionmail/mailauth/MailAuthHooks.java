@@ -36,9 +36,12 @@ public final class MailAuthHooks implements MessageHooks {
             content = in.readAllBytes();
         }
         if (message.account().isPresent()) {
-            return new HookVerdict.Accept(signing.sign(content), false);
+            String signature = signing.sign(content);
+            message.trace().check("dkim-sign", signature.isEmpty() ? "none" : "signed");
+            return new HookVerdict.Accept(signature, false);
         }
         InboundChecks.Outcome outcome = inbound.check(message.client(), message.helo(), message.sender(), content);
+        VerdictTrace.record(message.trace(), outcome);
         return switch (outcome.decision()) {
             case Decision.Accept accept -> new HookVerdict.Accept(outcome.headerFields(), accept.junk());
             case Decision.Reject reject -> new HookVerdict.Refuse(Integer.parseInt(reject.code()), reject.enhanced(), reject.text());

@@ -15,7 +15,8 @@ import java.util.function.LongSupplier;
  * peers, so the number of series stays bounded.
  */
 public final class Metrics {
-    private record Family(String help, String type, Map<String, AtomicLong> counters, Map<String, LongSupplier> gauges) {}
+    private record Family(String help, String type, Map<String, AtomicLong> counters, Map<String, LongSupplier> gauges,
+            Map<String, Histogram> histograms, double[] bounds) {}
 
     private static final int MAX_SERIES_PER_FAMILY = 64;
 
@@ -29,6 +30,41 @@ public final class Metrics {
     /** A gauge whose value is read at scrape time (the queue size, the active bans). */
     public void gauge(String name, String help, LongSupplier value) {
         declare(name, help, "gauge").gauges().put("", value);
+    }
+
+    /**
+     * Declares a histogram with these upper bucket bounds (ascending; {@code +Inf} is added), rendered as
+     * {@code _bucket}, {@code _sum} and {@code _count} series.
+     */
+    public void histogram(String name, String help, double... bounds) {
+        for (int i = 1; i < bounds.length; i++) {
+            if (!(bounds[i] > bounds[i - 1])) {
+                throw new IllegalArgumentException("bucket bounds must ascend");
+            }
+        }
+        declare(name, help, "histogram", bounds);
+    }
+
+    /** Records one observation of histogram {@code name}, labels as for {@link #increment}. */
+    public void observe(String name, double value, String... labels) {
+        Family family = Objects.requireNonNull(families.get(name), name);
+        String key = labels(labels);
+        Map<String, Histogram> histograms = family.histograms();
+        Histogram histogram = histograms.get(key);
+        if (histogram == null) {
+            if (histograms.size() >= MAX_SERIES_PER_FAMILY) {
+                key = labels("overflow", "true");
+            }
+            histogram = histograms.computeIfAbsent(key, k -> new Histogram(family.bounds()));
+        }
+        histogram.observe(value);
+    }
+
+    /** The number of observations of one histogram series, 0 if none. */
+    public long count(String name, String... labels) {
+        Family family = Objects.requireNonNull(families.get(name), name);
+        Histogram histogram = family.histograms().get(labels(labels));
+        return histogram == null ? 0 : histogram.count();
     }
 
     /** Adds one to {@code name} with labels given as alternating name, value pairs. */
@@ -63,15 +99,21 @@ public final class Metrics {
                     out.append(name).append(labels).append(' ').append(value.get()).append('\n'));
             family.gauges().forEach((labels, value) ->
                     out.append(name).append(labels).append(' ').append(value.getAsLong()).append('\n'));
+            new TreeMap<>(family.histograms()).forEach((labels, histogram) -> histogram.render(name, labels, out));
         });
         return out.toString();
     }
 
     private Family declare(String name, String help, String type) {
+        return declare(name, help, type, new double[0]);
+    }
+
+    private Family declare(String name, String help, String type, double[] bounds) {
         if (!name.matches("[a-zA-Z_:][a-zA-Z0-9_:]*")) {
             throw new IllegalArgumentException("bad metric name " + name);
         }
-        return families.computeIfAbsent(name, n -> new Family(help, type, new ConcurrentHashMap<>(), new ConcurrentHashMap<>()));
+        return families.computeIfAbsent(name, n -> new Family(help, type, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(),
+                new ConcurrentHashMap<>(), bounds.clone()));
     }
 
     static String labels(String... pairs) {

@@ -71,6 +71,9 @@ import org.bastionmail.smtp.SmtpMode;
 import org.bastionmail.smtp.SmtpSession;
 import org.bastionmail.store.MailboxStore;
 import org.bastionmail.store.SqliteMailboxStore;
+import org.bastionmail.tracelog.TraceMetrics;
+import org.bastionmail.tracelog.TraceSink;
+import org.bastionmail.tracelog.TransactionLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,6 +105,10 @@ public final class MailServer implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private final java.util.concurrent.atomic.AtomicReference<AdminServer> adminServer =
             new java.util.concurrent.atomic.AtomicReference<>();
+    /** The transaction log and the metrics counted from it (issue 8: traceability); set before any listener starts. */
+    private final java.util.concurrent.atomic.AtomicReference<TransactionLog> transactionLog =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private volatile TraceSink trace = TraceSink.none();
 
     private MailServer(Config config, Directory directory, MailboxStore store, FileQueue queue, LocalDelivery delivery,
             RemoteDelivery remote, MessageHooks hooks, BanList bans) {
@@ -140,6 +147,7 @@ public final class MailServer implements AutoCloseable {
         MailServer server = new MailServer(config, directory, store, queue, delivery, remote, hooks, bans);
         server.reports.set(startReports(config, dns, suffixes, queue, tlsResults, server.background));
         try {
+            server.startTrace();
             AuthMechanisms auth = AuthMechanisms.of(SaslMechanisms.names(), name -> SaslMechanisms.create(name, directory));
             TlsUpgrade upgrade = new TlsUpgrade(tls);
             Optional<org.bastionmail.smtp.TlsUpgrader> starttls = Optional.of(upgrade::upgrade);
@@ -212,7 +220,7 @@ public final class MailServer implements AutoCloseable {
         return new SmtpContext(mode, config.hostname(), postmasterDomain, config.limits(), directory, auth, queue,
                 starttls, Clock.systemUTC(), Pause.real(),
                 account -> store.usedBytes(account) >= directory.quota(account), hooks, authFailures(),
-                client -> config.delivery().relayNetworks().stream().anyMatch(network -> network.contains(client)));
+                client -> config.delivery().relayNetworks().stream().anyMatch(network -> network.contains(client)), trace);
     }
 
     private void listen(String name, InetSocketAddress address, SSLContext implicitTls, SmtpContext context) throws IOException {
@@ -230,6 +238,24 @@ public final class MailServer implements AutoCloseable {
         policyServer.set(server);
         LOG.info("mta-sts policy served on {}; publish for each domain: _mta-sts.DOMAIN TXT \"v=STSv1; id={}\"",
                 server.address(), PolicyServer.id(text));
+    }
+
+    /** {@code [log]}: one JSON line per connection, transaction and delivery attempt; the metrics counted from them. */
+    private void startTrace() {
+        TraceSink sink = new TraceMetrics(metrics);
+        Config.Logging logging = config.logging();
+        if (logging.format() == Config.Logging.Format.JSON) {
+            metrics.counter("bastion_transaction_log_dropped_total", "Transaction log lines lost (buffer full or disk failing).");
+            TransactionLog log = TransactionLog.start(new TransactionLog.Settings(logging.transactionsFile(config.dataDir()),
+                    logging.daily(), logging.maxSize(), logging.keep(), logging.buffer()), Clock.systemUTC(),
+                    () -> metrics.increment("bastion_transaction_log_dropped_total"));
+            transactionLog.set(log);
+            sink = log.and(sink);
+            LOG.info("transaction log: {}", logging.transactionsFile(config.dataDir()));
+        }
+        trace = sink;
+        delivery.onAttempt(sink);
+        remote.onAttempt(sink);
     }
 
     /** {@code [listen] admin}: /metrics and /health on loopback, with gauges read at scrape time. */
@@ -375,6 +401,7 @@ public final class MailServer implements AutoCloseable {
         background.shutdownNow();
         remote.close();
         delivery.close();
+        Optional.ofNullable(transactionLog.get()).ifPresent(TransactionLog::close);
         try {
             store.close();
         } catch (IOException e) {

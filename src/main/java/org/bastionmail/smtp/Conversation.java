@@ -15,8 +15,16 @@ import org.bastionmail.net.ClientConnection;
 final class Conversation {
     /** Ends the session: the reply that says so was already sent. */
     static final class Closed extends RuntimeException {
+        /** Why, for the connection's log line. */
+        final String why;
+
         Closed() {
+            this("closed");
+        }
+
+        Closed(String why) {
             super(null, null, false, false);
+            this.why = why;
         }
     }
 
@@ -57,7 +65,7 @@ final class Conversation {
         connection.out().write(reply.toBytes());
         if (reply.isError() && reply.code() != 421 && ++errors >= limits.errors()) {
             connection.out().write(Reply.TOO_MANY_ERRORS.toBytes());
-            throw new Closed();
+            throw new Closed("too_many_errors");
         }
     }
 

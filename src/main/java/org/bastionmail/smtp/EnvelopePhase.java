@@ -7,6 +7,7 @@ import org.bastionmail.directory.Directory;
 import org.bastionmail.io.CarrierOffload;
 import org.bastionmail.mail.MailAddress;
 import org.bastionmail.queue.Envelope;
+import org.bastionmail.tracelog.TransactionTrace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +26,8 @@ final class EnvelopePhase {
      *
      * @param tls whether the session is under TLS: REQUIRETLS is refused otherwise (RFC 8689 2)
      */
-    Transaction mail(SmtpCommand.Mail command, boolean esmtp, boolean tls, Optional<String> account)
-            throws Rejection {
+    Transaction mail(SmtpCommand.Mail command, boolean esmtp, boolean tls, Optional<String> account,
+            TransactionTrace trace) throws Rejection {
         MailParameters params = MailParameters.parse(parameters(command.params(), esmtp));
         if (params.requireTls() && !tls) {
             throw new Rejection(Reply.REQUIRETLS_WITHOUT_TLS);
@@ -49,7 +50,7 @@ final class EnvelopePhase {
             // RFC 6409 4.3 / 8.1: an MSA checks the sender is the user's own.
             throw new Rejection(Reply.SENDER_NOT_OWNED);
         }
-        return new Transaction(sender, params);
+        return new Transaction(sender, params, trace);
     }
 
     /**

@@ -39,7 +39,7 @@ final class MessagePhase {
             message = CarrierOffload.call(context.queue()::newMessage);
         } catch (IOException e) {
             LOG.error("cannot start a message in the queue", e);
-            conversation.send(Reply.LOCAL_ERROR);
+            reply(tx, Reply.LOCAL_ERROR, "local_error", conversation);
             return;
         }
         conversation.send(Reply.START_DATA);
@@ -69,7 +69,11 @@ final class MessagePhase {
                         : Optional.empty();
         if (command.size() > context.limits().messageSize()) {
             // Reading that much to stay in step is not worth it: refuse and hang up.
-            transaction.ifPresent(Transaction::abandon);
+            transaction.ifPresent(tx -> {
+                tx.abandon();
+                tx.trace.refusedFor("size");
+                tx.trace.reply(SmtpSession.line(Reply.TOO_BIG));
+            });
             conversation.sendAndClose(Reply.TOO_BIG);
         }
         if (refusal.isPresent()) {
@@ -85,7 +89,7 @@ final class MessagePhase {
             } catch (IOException e) {
                 LOG.error("cannot start a message in the queue", e);
                 discard(command.size(), conversation);
-                conversation.send(Reply.LOCAL_ERROR);
+                reply(tx, Reply.LOCAL_ERROR, "local_error", conversation);
                 return true;
             }
             HeaderCheck check = new HeaderCheck();
@@ -103,7 +107,7 @@ final class MessagePhase {
         Optional<Reply> problem = chunks.content().problem();
         if (problem.isPresent()) {
             tx.abandon();
-            conversation.send(problem.get());
+            reply(tx, problem.get(), problem.get().code() == 552 ? "size" : "content", conversation);
             return true;
         }
         conversation.send(new Reply(250, "2.0.0", command.size() + " octets received"));
@@ -145,6 +149,7 @@ final class MessagePhase {
     /** The fields written before the client's header section; also checks From: on submission. */
     private byte[] prefix(byte[] header, Transaction tx, SessionFacts facts, HeaderCheck check, String queueId) {
         HeaderSection section = HeaderSection.parse(header);
+        section.values("Message-ID").stream().findFirst().ifPresent(id -> tx.trace.messageId(id.trim()));
         Optional<MailAddress> single = tx.recipients.size() == 1
                 ? Optional.of(tx.recipients.getFirst().address()) : Optional.empty();
         StringBuilder prefix = new StringBuilder(new ReceivedHeader(facts.helo(), facts.client(), context.hostname(),
@@ -154,8 +159,9 @@ final class MessagePhase {
             check.rejection = fromRejection(section, facts.account().get());
             // RFC 6409 8.2 and 8.3: an MSA may add a missing Date and Message-ID.
             if (!section.has("Message-ID")) {
-                prefix.append("Message-ID: <").append(HexFormat.of().formatHex(randomBytes(16)))
-                        .append('@').append(context.hostname()).append(">\r\n");
+                String messageId = "<" + HexFormat.of().formatHex(randomBytes(16)) + "@" + context.hostname() + ">";
+                tx.trace.messageId(messageId);
+                prefix.append("Message-ID: ").append(messageId).append("\r\n");
             }
             if (!section.has("Date")) {
                 prefix.append("Date: ").append(ReceivedHeader.RFC5322_DATE.format(context.clock().instant()))
@@ -189,10 +195,13 @@ final class MessagePhase {
     private void finish(Transaction tx, SessionFacts facts, IncomingMessage message, MessageContent content,
             HeaderCheck check, Conversation conversation) throws IOException {
         try (message) {
-            Optional<Reply> problem = content.finish().or(() -> check.rejection);
+            Optional<Reply> contentProblem = content.finish();
+            tx.trace.size(content.size());
+            Optional<Reply> problem = contentProblem.or(() -> check.rejection);
             if (problem.isPresent()) {
                 LOG.info("message refused: {}", problem.get().text());
-                conversation.send(problem.get());
+                reply(tx, problem.get(), contentProblem.isEmpty() ? "from"
+                        : problem.get().code() == 552 ? "size" : "content", conversation);
                 return;
             }
             Envelope envelope = new Envelope(tx.sender, tx.recipients, tx.params.body(), tx.params.smtpUtf8(),
@@ -201,16 +210,16 @@ final class MessagePhase {
             HookVerdict verdict;
             try {
                 verdict = context.hooks().afterData(new ReceivedMessage(facts.client(), facts.helo(), tx.sender,
-                        tx.recipients, facts.account(), facts.tls(), message::openWritten));
+                        tx.recipients, facts.account(), facts.tls(), message::openWritten, tx.trace));
             } catch (IOException | RuntimeException e) {
                 LOG.error("message checks failed", e);
-                conversation.send(Reply.LOCAL_ERROR);
+                reply(tx, Reply.LOCAL_ERROR, "local_error", conversation);
                 return;
             }
             switch (verdict) {
                 case HookVerdict.Refuse refuse -> {
                     LOG.info("message refused by checks: {} {} {}", refuse.code(), refuse.enhancedCode(), refuse.text());
-                    conversation.send(new Reply(refuse.code(), refuse.enhancedCode(), refuse.text()));
+                    reply(tx, new Reply(refuse.code(), refuse.enhancedCode(), refuse.text()), "checks", conversation);
                     return;
                 }
                 case HookVerdict.Accept accept -> envelope = envelope.withChecks(accept.prependedHeaders(), accept.junk());
@@ -221,13 +230,23 @@ final class MessagePhase {
                 queueId = CarrierOffload.call(() -> message.commit(accepted));
             } catch (IOException e) {
                 LOG.error("queue commit failed", e);
-                conversation.send(Reply.LOCAL_ERROR);
+                reply(tx, Reply.LOCAL_ERROR, "local_error", conversation);
                 return;
             }
             LOG.info("queued {} from {} for {} recipient(s), {} bytes", queueId, tx.sender.map(MailAddress::toString)
                     .orElse("<>"), tx.recipients.size(), content.size());
-            conversation.send(Reply.queued(queueId));
+            tx.trace.queued(queueId, accepted.junk());
+            Reply queued = Reply.queued(queueId);
+            tx.trace.reply(SmtpSession.line(queued));
+            conversation.send(queued);
         }
+    }
+
+    /** Sends the final reply refusing the message, and records it with why in the transaction's log line. */
+    private static void reply(Transaction tx, Reply reply, String reason, Conversation conversation) throws IOException {
+        tx.trace.refusedFor(reason);
+        tx.trace.reply(SmtpSession.line(reply));
+        conversation.send(reply);
     }
 
     static byte[] randomBytes(int n) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import org.bastionmail.mail.MailAddress;
 import org.bastionmail.queue.Envelope;
+import org.bastionmail.tracelog.TransactionTrace;
 
 /**
  * A complete message as the hooks see it, before it is accepted.
@@ -18,6 +19,8 @@ import org.bastionmail.queue.Envelope;
  * @param account the authenticated account, empty for mail from other servers
  * @param tls the TLS protocol and cipher, if the session was encrypted
  * @param content the message as it will be stored (Received line included), readable as often as needed
+ * @param trace the transaction's log line: every check adds its verdict here ({@link TransactionTrace#check},
+ *     {@link TransactionTrace#refuse})
  */
 public record ReceivedMessage(
         InetAddress client,
@@ -26,10 +29,17 @@ public record ReceivedMessage(
         List<Envelope.Recipient> recipients,
         Optional<String> account,
         Optional<String> tls,
-        Content content) {
+        Content content,
+        TransactionTrace trace) {
 
     public ReceivedMessage {
         recipients = List.copyOf(recipients);
+    }
+
+    /** A message whose checks' verdicts are logged nowhere (tests, tools). */
+    public ReceivedMessage(InetAddress client, String helo, Optional<MailAddress> sender,
+            List<Envelope.Recipient> recipients, Optional<String> account, Optional<String> tls, Content content) {
+        this(client, helo, sender, recipients, account, tls, content, TransactionTrace.detached());
     }
 
     /** Opens the stored message text from its start. */

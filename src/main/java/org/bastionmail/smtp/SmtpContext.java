@@ -8,6 +8,7 @@ import org.bastionmail.directory.Directory;
 import org.bastionmail.net.AuthFailures;
 import org.bastionmail.net.Pause;
 import org.bastionmail.queue.MessageQueue;
+import org.bastionmail.tracelog.TraceSink;
 
 /**
  * What every session of one listener shares.
@@ -26,6 +27,7 @@ import org.bastionmail.queue.MessageQueue;
  * @param hooks sender authentication, signing and filters around each message
  * @param authFailures where failed and successful AUTH are reported (the ban list)
  * @param relayClients clients allowed to relay without AUTH (configured networks; by default nobody)
+ * @param trace where each connection's and transaction's log line goes (the transaction log, metrics)
  */
 public record SmtpContext(
         SmtpMode mode,
@@ -41,7 +43,17 @@ public record SmtpContext(
         MailboxQuota quota,
         MessageHooks hooks,
         AuthFailures authFailures,
-        java.util.function.Predicate<java.net.InetAddress> relayClients) {
+        java.util.function.Predicate<java.net.InetAddress> relayClients,
+        TraceSink trace) {
+
+    /** A context whose sessions log no transaction lines. */
+    public SmtpContext(SmtpMode mode, String hostname, String postmasterDomain, Config.Limits limits, Directory directory,
+            AuthMechanisms auth, MessageQueue queue, Optional<TlsUpgrader> tls, Clock clock, Pause pause,
+            MailboxQuota quota, MessageHooks hooks, AuthFailures authFailures,
+            java.util.function.Predicate<java.net.InetAddress> relayClients) {
+        this(mode, hostname, postmasterDomain, limits, directory, auth, queue, tls, clock, pause, quota, hooks,
+                authFailures, relayClients, TraceSink.none());
+    }
 
     public SmtpContext {
         Objects.requireNonNull(mode, "mode");
@@ -58,5 +70,6 @@ public record SmtpContext(
         Objects.requireNonNull(hooks, "hooks");
         Objects.requireNonNull(authFailures, "authFailures");
         Objects.requireNonNull(relayClients, "relayClients");
+        Objects.requireNonNull(trace, "trace");
     }
 }

@@ -16,6 +16,7 @@ import java.util.Optional;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import org.bastionmail.net.ClientInput;
+import org.bastionmail.tracelog.ConnectionTrace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,8 @@ public final class SmtpSession implements Runnable {
     private final MessagePhase messages;
     private final AuthPhase auth;
     private final InetAddress client;
+    /** This connection's log line; checks of the client (block lists) add their verdicts here. */
+    private final ConnectionTrace trace;
 
     // State of the connection; EHLO, STARTTLS and AUTH change it.
     private Conversation conversation;
@@ -57,17 +60,29 @@ public final class SmtpSession implements Runnable {
         this.messages = new MessagePhase(context, envelopes);
         this.client = socket.getInetAddress();
         this.auth = new AuthPhase(context, client);
+        this.trace = new ConnectionTrace(id, client, socket.getPort(), listenerName(context.mode()), context.clock(),
+                context.trace());
+    }
+
+    private static String listenerName(SmtpMode mode) {
+        return switch (mode) {
+            case MX -> "smtp";
+            case SUBMISSION -> "submission";
+            case SUBMISSIONS -> "submissions";
+        };
     }
 
     /** Runs the whole session and closes the connection. Never throws. */
     @Override
     public void run() {
         LOG.info("session {} from {} ({})", id, client.getHostAddress(), context.mode());
+        String end = "closed";
         try {
             conversation = new Conversation(plainSocket, context.limits(), context.clock());
             if (plainSocket instanceof SSLSocket ssl) {
                 ssl.startHandshake();
                 tls = Optional.of(describe(ssl.getSession()));
+                trace.tls(ssl.getSession().getProtocol(), ssl.getSession().getCipherSuite());
             }
             // RFC 5321 4.3.1 greeting; no software name or version (RFC 5321 7.9).
             conversation.sendLines(220, List.of(context.hostname() + " ESMTP"));
@@ -76,19 +91,26 @@ public final class SmtpSession implements Runnable {
             }
         } catch (Conversation.Closed e) {
             // the reply that ends the session was sent
+            end = e.why;
         } catch (ClientInput.SessionTimeout e) {
+            end = "timeout";
             tryToSend(Reply.SESSION_TIMEOUT);
         } catch (SocketTimeoutException e) {
+            end = "idle_timeout";
             tryToSend(Reply.IDLE_TIMEOUT);
         } catch (EOFException e) {
+            end = "client_closed";
             LOG.debug("session {}: client closed the connection", id);
         } catch (IOException e) {
+            end = "error";
             LOG.info("session {}: connection error: {}", id, e.toString());
         } catch (RuntimeException e) {
+            end = "internal_error";
             LOG.error("session {}: internal error", id, e);
             tryToSend(new Reply(421, "4.3.0", "Local error, closing connection"));
         } finally {
-            transaction.ifPresent(Transaction::abandon);
+            endTransaction();
+            trace.end(end);
             if (conversation != null) {
                 conversation.close();
             } else {
@@ -150,7 +172,10 @@ public final class SmtpSession implements Runnable {
                 conversation.send(Reply.OK);
             }
             case SmtpCommand.Noop n -> conversation.send(Reply.OK);
-            case SmtpCommand.Quit q -> conversation.sendAndClose(Reply.BYE);
+            case SmtpCommand.Quit q -> {
+                conversation.send(Reply.BYE);
+                throw new Conversation.Closed("quit");
+            }
             // RFC 5321 3.5.3 and 7.3: no user enumeration through VRFY or EXPN.
             case SmtpCommand.Vrfy v -> conversation.send(Reply.VRFY);
             case SmtpCommand.Expn e -> conversation.send(Reply.NOT_IMPLEMENTED);
@@ -166,6 +191,7 @@ public final class SmtpSession implements Runnable {
     private void hello(String domain, boolean extended) throws IOException {
         endTransaction();
         helo = Optional.of(domain);
+        trace.helo(domain);
         esmtp = extended;
         if (!extended) {
             conversation.sendLines(250, List.of(context.hostname()));
@@ -206,7 +232,7 @@ public final class SmtpSession implements Runnable {
         if (context.mode().requiresAuth() && account.isEmpty()) {
             throw new Rejection(Reply.AUTH_REQUIRED); // RFC 6409 4.3
         }
-        transaction = Optional.of(envelopes.mail(command, esmtp, tls.isPresent(), account));
+        transaction = Optional.of(envelopes.mail(command, esmtp, tls.isPresent(), account, trace.transaction()));
         conversation.send(Reply.SENDER_OK);
     }
 
@@ -215,7 +241,13 @@ public final class SmtpSession implements Runnable {
         if (tx.chunks.isPresent()) {
             throw new Rejection(Reply.BAD_SEQUENCE); // RFC 3030 2: no RCPT between BDAT chunks
         }
-        envelopes.rcpt(tx, command, esmtp, account.isPresent() || context.relayClients().test(client));
+        try {
+            envelopes.rcpt(tx, command, esmtp, account.isPresent() || context.relayClients().test(client));
+        } catch (Rejection r) {
+            tx.trace.recipient(command.path(), line(r.reply()));
+            throw r;
+        }
+        tx.trace.recipient(command.path(), line(Reply.RECIPIENT_OK));
         conversation.send(Reply.RECIPIENT_OK);
     }
 
@@ -253,12 +285,14 @@ public final class SmtpSession implements Runnable {
         conversation.flush();
         if (conversation.in().hasBuffered()) {
             LOG.warn("session {}: plaintext pipelined after STARTTLS, dropping the connection", id);
-            throw new Conversation.Closed();
+            trace.refuse("starttls", "injection", "plaintext pipelined after STARTTLS");
+            throw new Conversation.Closed("dropped");
         }
         SSLSocket ssl = context.tls().get().upgrade(conversation.socket());
         ssl.startHandshake();
         conversation.use(ssl);
         tls = Optional.of(describe(ssl.getSession()));
+        trace.tls(ssl.getSession().getProtocol(), ssl.getSession().getCipherSuite());
         // RFC 3207 4.2: forget everything learnt before TLS; the client must EHLO again.
         helo = Optional.empty();
         esmtp = false;
@@ -281,11 +315,21 @@ public final class SmtpSession implements Runnable {
             throw new Rejection(Reply.ENCRYPTION_REQUIRED); // RFC 4954 6, never a password in the clear
         }
         account = auth.authenticate(command, conversation);
+        account.ifPresent(trace::user);
     }
 
     private void endTransaction() {
-        transaction.ifPresent(Transaction::abandon);
+        transaction.ifPresent(tx -> {
+            tx.abandon();
+            tx.trace.finish();
+        });
         transaction = Optional.empty();
+    }
+
+    /** A reply as one log value: code, enhanced code, text. */
+    static String line(Reply reply) {
+        return reply.enhanced().isEmpty() ? reply.code() + " " + reply.text()
+                : reply.code() + " " + reply.enhanced() + " " + reply.text();
     }
 
     private SessionFacts facts() {

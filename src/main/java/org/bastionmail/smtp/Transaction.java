@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.bastionmail.mail.MailAddress;
 import org.bastionmail.queue.Envelope;
 import org.bastionmail.queue.IncomingMessage;
+import org.bastionmail.tracelog.TransactionTrace;
 
 /** One mail transaction (RFC 5321 3.3), from MAIL to the end of DATA or BDAT LAST, or RSET. */
 final class Transaction {
@@ -19,11 +20,16 @@ final class Transaction {
     /** The From: verdict of the message being received in chunks. */
     MessagePhase.HeaderCheck headerCheck = new MessagePhase.HeaderCheck();
 
+    /** This transaction's log line, written when it ends; checks add their verdicts to it. */
+    final TransactionTrace trace;
+
     record Chunks(IncomingMessage message, MessageContent content) {}
 
-    Transaction(Optional<MailAddress> sender, MailParameters params) {
+    Transaction(Optional<MailAddress> sender, MailParameters params, TransactionTrace trace) {
         this.sender = sender;
         this.params = params;
+        this.trace = trace;
+        trace.mailFrom(sender.map(MailAddress::toString).orElse(""));
     }
 
     /** Discards any message being received. */

@@ -76,6 +76,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void logSettings() throws Exception {
+        Config defaults = ConfigLoader.load(write("domains = []\n"));
+        assertThat(defaults.logging().format()).isEqualTo(Config.Logging.Format.JSON);
+        assertThat(defaults.logging().transactionsFile(defaults.dataDir()))
+                .isEqualTo(defaults.dataDir().resolve("log/transactions.jsonl"));
+        assertThat(defaults.logging().daily()).isTrue();
+        Config config = ConfigLoader.load(write("[log]\nformat = \"off\"\ntransactions = \"/var/log/bastion/tx.jsonl\"\n"
+                + "rotate = \"size\"\nmax_size = 1048576\nkeep = 3\nbuffer = 500\n"));
+        assertThat(config.logging()).isEqualTo(new Config.Logging(Config.Logging.Format.OFF,
+                java.util.Optional.of(Path.of("/var/log/bastion/tx.jsonl")), false, 1_048_576, 3, 500));
+        Path bad = write("[log]\nformat = \"text\"\nrotate = \"hourly\"\nmax_size = 10\nkeep = -1\nsecret = 1\n");
+        assertThatThrownBy(() -> ConfigLoader.load(bad)).isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(5)
+                        .anySatisfy(p -> assertThat(p).contains("log.format"))
+                        .anySatisfy(p -> assertThat(p).contains("log.rotate"))
+                        .anySatisfy(p -> assertThat(p).contains("log.max_size"))
+                        .anySatisfy(p -> assertThat(p).contains("log.keep"))
+                        .anySatisfy(p -> assertThat(p).contains("log.secret")));
+    }
+
+    @Test
     void giveUpAndDelayWarningTimes() throws Exception {
         Config config = ConfigLoader.load(write("[delivery]\ngive_up_after = 259200\ndelay_warning_after = 7200\n"));
         assertThat(config.delivery().giveUpAfter()).isEqualTo(Duration.ofDays(3));

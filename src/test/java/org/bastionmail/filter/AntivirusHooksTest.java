@@ -1,5 +1,6 @@
 package org.bastionmail.filter;
 
+import org.bastionmail.tracelog.TransactionTrace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -56,6 +57,26 @@ class AntivirusHooksTest {
             for (boolean failOpen : new boolean[] {false, true}) {
                 assertThat(hooks(clamd, failOpen).afterData(MESSAGE)).isEqualTo(
                         new HookVerdict.Refuse(554, "5.7.1", "Message contains a virus (Eicar-Test-Signature)"));
+            }
+        }
+    }
+
+    @Test
+    void verdictsGoToTheTransactionLog() throws IOException {
+        for (var c : List.of(new Object[] {"stream: OK", false, "clean", false},
+                new Object[] {"stream: Eicar-Test-Signature FOUND", false, "infected", true},
+                new Object[] {"INSTREAM size limit exceeded. ERROR", false, "failed", true},
+                new Object[] {"INSTREAM size limit exceeded. ERROR", true, "failed", false})) {
+            try (FakeClamd clamd = FakeClamd.replying((String) c[0])) {
+                TransactionTrace trace = TransactionTrace.detached();
+                ReceivedMessage message = new ReceivedMessage(MESSAGE.client(), MESSAGE.helo(), MESSAGE.sender(),
+                        MESSAGE.recipients(), MESSAGE.account(), MESSAGE.tls(), MESSAGE.content(), trace);
+                hooks(clamd, (Boolean) c[1]).afterData(message);
+                assertThat(trace.checks()).singleElement().satisfies(check -> {
+                    assertThat(check.name()).isEqualTo("antivirus");
+                    assertThat(check.result()).isEqualTo(c[2]);
+                    assertThat(check.refused()).isEqualTo(c[3]);
+                });
             }
         }
     }

@@ -30,6 +30,28 @@ class MetricsTest {
     }
 
     @Test
+    void histogramsRenderCumulativeBucketsSumAndCount() {
+        Metrics metrics = new Metrics();
+        metrics.histogram("lat_seconds", "Latency.", 0.5, 1, 10);
+        metrics.observe("lat_seconds", 0.2, "kind", "local");
+        metrics.observe("lat_seconds", 1, "kind", "local");
+        metrics.observe("lat_seconds", 100, "kind", "local");
+        assertThat(metrics.render()).isEqualTo("""
+                # HELP lat_seconds Latency.
+                # TYPE lat_seconds histogram
+                lat_seconds_bucket{kind="local",le="0.5"} 1
+                lat_seconds_bucket{kind="local",le="1"} 2
+                lat_seconds_bucket{kind="local",le="10"} 2
+                lat_seconds_bucket{kind="local",le="+Inf"} 3
+                lat_seconds_sum{kind="local"} 101.2
+                lat_seconds_count{kind="local"} 3
+                """);
+        assertThat(metrics.count("lat_seconds", "kind", "local")).isEqualTo(3);
+        assertThat(metrics.count("lat_seconds", "kind", "remote")).isZero();
+        assertThatThrownBy(() -> metrics.histogram("bad_seconds", "x", 1, 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void escapesLabelValuesAndHelp() {
         Metrics metrics = new Metrics();
         metrics.counter("x_total", "line\\one\nline two");

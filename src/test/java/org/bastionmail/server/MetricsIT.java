@@ -48,7 +48,15 @@ class MetricsIT {
                     .contains("# TYPE bastion_queue_messages gauge\n")
                     .contains("bastion_bans_active 0\n")
                     .contains("# TYPE bastion_auth_failures_total counter\n")
-                    .doesNotContain("bastion_auth_failures_total{");
+                    .doesNotContain("bastion_auth_failures_total{")
+                    .contains("bastion_smtp_messages_total{result=\"accepted\",reason=\"inbox\"} 1\n")
+                    .contains("bastion_deliveries_total{kind=\"local\",result=\"delivered\"} 1\n")
+                    .contains("# TYPE bastion_delivery_latency_seconds histogram\n")
+                    .contains("bastion_delivery_latency_seconds_count{kind=\"local\"} 1\n")
+                    .contains("bastion_delivery_latency_seconds_bucket{kind=\"local\",le=\"+Inf\"} 1\n")
+                    .contains("# TYPE bastion_tls_sessions_total counter\n")
+                    .contains("# TYPE bastion_check_rejections_total counter\n")
+                    .contains("# TYPE bastion_transaction_log_dropped_total counter\n");
 
             HttpResponse<String> other = http.send(HttpRequest.newBuilder(URI.create(base + "/metricsx")).build(),
                     HttpResponse.BodyHandlers.ofString());

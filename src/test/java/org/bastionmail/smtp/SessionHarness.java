@@ -31,6 +31,8 @@ final class SessionHarness implements AutoCloseable {
     final java.util.Set<String> fullMailboxes = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final java.util.Set<java.net.InetAddress> relayClients = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final MutableClock clock = new MutableClock(Instant.parse("2025-06-03T10:00:00Z"));
+    /** The session's transaction log lines. */
+    final List<org.bastionmail.tracelog.TraceEvent> traced = new CopyOnWriteArrayList<>();
     private final Thread sessionThread;
     private Socket client;
     private InputStream in;
@@ -56,7 +58,7 @@ final class SessionHarness implements AutoCloseable {
         SmtpContext context = new SmtpContext(mode, "mx.example.test", "example.test", limits, directory,
                 FakePlain.mechanisms(directory), queue,
                 tlsAvailable ? Optional.of(TestTls.upgrader()) : Optional.empty(), clock, sleeps::add, fullMailboxes::contains, hooks,
-                AuthFailures.none(), relayClients::contains);
+                AuthFailures.none(), relayClients::contains, traced::add);
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
             Socket accepted = server.accept();
