@@ -23,6 +23,7 @@ import org.bastionmail.delivery.LocalDelivery;
 import org.bastionmail.delivery.RemoteDelivery;
 import org.bastionmail.mail.MailAddress;
 import org.bastionmail.reports.ReportPoster;
+import org.bastionmail.screening.Screening;
 import org.bastionmail.reports.ReportSender;
 import org.bastionmail.reports.ReportSettings;
 import org.bastionmail.tlsrpt.TlsResultRecorder;
@@ -102,6 +103,9 @@ public final class MailServer implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private final java.util.concurrent.atomic.AtomicReference<AdminServer> adminServer =
             new java.util.concurrent.atomic.AtomicReference<>();
+    /** Pregreet, rate limits, DNS lists and greylisting of SMTP clients (issue 8: availability under abuse). */
+    private final java.util.concurrent.atomic.AtomicReference<Screening> screening =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     private MailServer(Config config, Directory directory, MailboxStore store, FileQueue queue, LocalDelivery delivery,
             RemoteDelivery remote, MessageHooks hooks, BanList bans) {
@@ -143,6 +147,7 @@ public final class MailServer implements AutoCloseable {
             AuthMechanisms auth = AuthMechanisms.of(SaslMechanisms.names(), name -> SaslMechanisms.create(name, directory));
             TlsUpgrade upgrade = new TlsUpgrade(tls);
             Optional<org.bastionmail.smtp.TlsUpgrader> starttls = Optional.of(upgrade::upgrade);
+            server.screening.set(Screening.start(config, dns, server.metrics));
             Config.Listen listen = config.listen();
             if (listen.smtp().isPresent()) {
                 server.listen("smtp", listen.smtp().get(), null, server.context(SmtpMode.MX, auth, starttls));
@@ -212,7 +217,8 @@ public final class MailServer implements AutoCloseable {
         return new SmtpContext(mode, config.hostname(), postmasterDomain, config.limits(), directory, auth, queue,
                 starttls, Clock.systemUTC(), Pause.real(),
                 account -> store.usedBytes(account) >= directory.quota(account), hooks, authFailures(),
-                client -> config.delivery().relayNetworks().stream().anyMatch(network -> network.contains(client)));
+                client -> config.delivery().relayNetworks().stream().anyMatch(network -> network.contains(client)),
+                screening.get());
     }
 
     private void listen(String name, InetSocketAddress address, SSLContext implicitTls, SmtpContext context) throws IOException {
@@ -381,6 +387,7 @@ public final class MailServer implements AutoCloseable {
             LOG.warn("closing the store: {}", e.getMessage());
         }
         directory.close();
+        Optional.ofNullable(screening.get()).ifPresent(Screening::close);
         LOG.info("stopped");
     }
 

@@ -26,6 +26,7 @@ import org.bastionmail.queue.MessageQueue;
  * @param hooks sender authentication, signing and filters around each message
  * @param authFailures where failed and successful AUTH are reported (the ban list)
  * @param relayClients clients allowed to relay without AUTH (configured networks; by default nobody)
+ * @param checks screening of the client: pregreet, rate limits, DNS block lists, greylisting
  */
 public record SmtpContext(
         SmtpMode mode,
@@ -41,7 +42,17 @@ public record SmtpContext(
         MailboxQuota quota,
         MessageHooks hooks,
         AuthFailures authFailures,
-        java.util.function.Predicate<java.net.InetAddress> relayClients) {
+        java.util.function.Predicate<java.net.InetAddress> relayClients,
+        ClientChecks checks) {
+
+    /** A context without client screening. */
+    public SmtpContext(SmtpMode mode, String hostname, String postmasterDomain, Config.Limits limits,
+            Directory directory, AuthMechanisms auth, MessageQueue queue, Optional<TlsUpgrader> tls, Clock clock,
+            Pause pause, MailboxQuota quota, MessageHooks hooks, AuthFailures authFailures,
+            java.util.function.Predicate<java.net.InetAddress> relayClients) {
+        this(mode, hostname, postmasterDomain, limits, directory, auth, queue, tls, clock, pause, quota, hooks,
+                authFailures, relayClients, ClientChecks.none());
+    }
 
     public SmtpContext {
         Objects.requireNonNull(mode, "mode");
@@ -58,5 +69,6 @@ public record SmtpContext(
         Objects.requireNonNull(hooks, "hooks");
         Objects.requireNonNull(authFailures, "authFailures");
         Objects.requireNonNull(relayClients, "relayClients");
+        Objects.requireNonNull(checks, "checks");
     }
 }
