@@ -19,6 +19,7 @@ final class TokenBuckets<K> {
     private final int perMinute;
     private final Clock clock;
     private final Map<K, Bucket> buckets = new HashMap<>();
+    private int pruneAt = PRUNE_ABOVE;
 
     TokenBuckets(int perMinute, Clock clock) {
         if (perMinute < 1) {
@@ -31,11 +32,13 @@ final class TokenBuckets<K> {
     /** Takes one token of {@code key}'s bucket; false if it is empty. */
     synchronized boolean take(K key) {
         long now = clock.millis();
-        if (buckets.size() > PRUNE_ABOVE && !buckets.containsKey(key)) {
+        if (buckets.size() > Math.min(pruneAt, HARD_LIMIT) && !buckets.containsKey(key)) {
             buckets.values().removeIf(b -> b.milliTokens(perMinute, now) >= perMinute * 1000L);
             if (buckets.size() > HARD_LIMIT) {
                 buckets.clear();
             }
+            // the next prune waits until the table doubled: a flood costs amortised constant time per key
+            pruneAt = Math.max(PRUNE_ABOVE, buckets.size() * 2);
         }
         return buckets.computeIfAbsent(key, k -> new Bucket(perMinute, now)).take(perMinute, now);
     }
