@@ -46,12 +46,71 @@ public record Config(
     }
 
     /**
-     * Checks of a client before and during its SMTP session ({@code [screening]}): talking before the banner,
-     * DNS block and allow lists, greylisting.
+     * Checks of a client before and during its SMTP session on the MX port ({@code [screening]}): talking
+     * before the banner, DNS block and allow lists, greylisting. Clients of {@code [defence] allow_networks}
+     * and {@code [delivery] relay_networks} skip all of them.
+     *
+     * @param bannerDelay how long the server listens before its greeting for a client that talks first
+     *     (pregreet); zero: no wait, only bytes already there are seen
+     * @param dnsbl DNS block lists, each with a weight; a client whose weights add up to {@code dnsblThreshold}
+     *     is refused at RCPT TO
+     * @param dnsblThreshold the score at which a client is refused
+     * @param dnswl DNS allow lists; a client listed on any is neither refused by the block lists nor greylisted
+     * @param greylisting greylisting of unknown (network, sender, recipient) triplets
      */
-    public record Screening() {
+    public record Screening(Duration bannerDelay, List<DnsList> dnsbl, int dnsblThreshold, List<DnsList> dnswl,
+            Greylisting greylisting) {
+        public Screening {
+            dnsbl = List.copyOf(dnsbl);
+            dnswl = List.copyOf(dnswl);
+        }
+
+        /**
+         * A one-second banner delay (most robots that talk first do so at once; senders wait up to five minutes
+         * for a greeting, RFC 5321 4.5.3.2.1, and a client that passed is not delayed again for a day), no DNS
+         * lists (which ones to trust, and their terms of use, are the operator's choice), greylisting off.
+         */
         public static Screening defaults() {
-            return new Screening();
+            return new Screening(Duration.ofSeconds(1), List.of(), 1, List.of(), Greylisting.off());
+        }
+
+        /** This screening with greylisting settings replaced. */
+        public Screening withGreylisting(Greylisting newGreylisting) {
+            return new Screening(bannerDelay, dnsbl, dnsblThreshold, dnswl, newGreylisting);
+        }
+
+        /**
+         * One DNS list (RFC 5782): the client's address is looked up under {@code zone}.
+         *
+         * @param weight what a listing adds to the client's score (allow lists: unused)
+         * @param answers the A record values that count as listed, as addresses or ranges
+         *     ({@code 127.0.0.2-127.0.0.11}); empty: any answer in 127.0.0.0/8 but 127.255.255.0/24
+         */
+        public record DnsList(String zone, int weight, List<String> answers) {
+            public DnsList {
+                answers = List.copyOf(answers);
+            }
+        }
+
+        /**
+         * Greylisting: the first attempt of an unknown triplet is deferred with 450 4.7.1; a retry after
+         * {@code delay} and within {@code retryWindow} passes, and the triplet then passes at once for
+         * {@code expiry} after it was last seen.
+         *
+         * @param maxEntries the most triplets kept; beyond, those that never passed go first, oldest first
+         * @param spfPassDomains sender domains whose mail is not greylisted when their SPF check passes
+         */
+        public record Greylisting(boolean enabled, Duration delay, Duration retryWindow, Duration expiry,
+                int maxEntries, List<String> spfPassDomains) {
+            public Greylisting {
+                spfPassDomains = List.copyOf(spfPassDomains);
+            }
+
+            /** Off: it delays the first mail of every new correspondent by at least {@code delay}. */
+            public static Greylisting off() {
+                return new Greylisting(false, Duration.ofMinutes(5), Duration.ofDays(2), Duration.ofDays(35), 1_000_000,
+                        List.of());
+            }
         }
     }
 
@@ -330,17 +389,36 @@ public record Config(
      * @param authFailureWindow the window those failures are counted in
      * @param banTime how long a first ban lasts; each further ban of the same client lasts twice as long
      * @param banTimeMax the longest a ban lasts
-     * @param allowNetworks CIDR ranges never banned
+     * @param allowNetworks CIDR ranges never banned, nor limited per client, nor screened
+     * @param messageRatePerIp mail transactions (MAIL FROM) one unauthenticated client may start per minute
+     * @param recipientRatePerUser recipients one authenticated user may give per minute
      */
     public record Defence(int maxConnections, int maxConnectionsPerIp, int connectionRatePerIp, int authFailures,
-            Duration authFailureWindow, Duration banTime, Duration banTimeMax, List<String> allowNetworks) {
+            Duration authFailureWindow, Duration banTime, Duration banTimeMax, List<String> allowNetworks,
+            int messageRatePerIp, int recipientRatePerUser) {
+        public static final int MESSAGE_RATE_PER_IP = 300;
+        public static final int RECIPIENT_RATE_PER_USER = 200;
+
         public Defence {
             allowNetworks = List.copyOf(allowNetworks);
+        }
+
+        /** Settings with the default message and recipient rates. */
+        public Defence(int maxConnections, int maxConnectionsPerIp, int connectionRatePerIp, int authFailures,
+                Duration authFailureWindow, Duration banTime, Duration banTimeMax, List<String> allowNetworks) {
+            this(maxConnections, maxConnectionsPerIp, connectionRatePerIp, authFailures, authFailureWindow, banTime,
+                    banTimeMax, allowNetworks, MESSAGE_RATE_PER_IP, RECIPIENT_RATE_PER_USER);
         }
 
         public static Defence defaults() {
             return new Defence(1000, 20, 60, 10, Duration.ofMinutes(10), Duration.ofMinutes(15), Duration.ofDays(7),
                     List.of("127.0.0.0/8", "::1/128"));
+        }
+
+        /** These settings with other message and recipient rates. */
+        public Defence withRates(int newMessageRatePerIp, int newRecipientRatePerUser) {
+            return new Defence(maxConnections, maxConnectionsPerIp, connectionRatePerIp, authFailures, authFailureWindow,
+                    banTime, banTimeMax, allowNetworks, newMessageRatePerIp, newRecipientRatePerUser);
         }
     }
 

@@ -37,7 +37,13 @@ public final class ConfigLoader {
             "smarthost_tls", "smarthost_user", "smarthost_password_file", "relay_networks", "give_up_after",
             "delay_warning_after");
     private static final Set<String> DEFENCE_KEYS = Set.of("max_connections", "max_connections_per_ip",
-            "connection_rate_per_ip", "auth_failures", "auth_failure_window", "ban_time", "ban_time_max", "allow_networks");
+            "connection_rate_per_ip", "auth_failures", "auth_failure_window", "ban_time", "ban_time_max", "allow_networks",
+            "message_rate_per_ip", "recipient_rate_per_user");
+    private static final Set<String> SCREENING_KEYS = Set.of("banner_delay", "dnsbl", "dnsbl_threshold", "dnswl",
+            "greylisting");
+    private static final Set<String> GREYLISTING_KEYS = Set.of("enabled", "delay", "retry_window", "expiry",
+            "max_entries", "spf_pass_domains");
+    private static final int MAX_DNS_LISTS = 32;
 
     private final Path file;
     private final List<String> problems = new ArrayList<>();
@@ -144,8 +150,105 @@ public final class ConfigLoader {
 
     /** {@code [screening]}: pregreet, DNS block and allow lists, greylisting. */
     private Config.Screening screening(JsonNode table) {
-        unknownKeys(table, "screening.", Set.of());
-        return Config.Screening.defaults();
+        unknownKeys(table, "screening.", SCREENING_KEYS);
+        Config.Screening d = Config.Screening.defaults();
+        return new Config.Screening(
+                Duration.ofSeconds(number(table, "screening.banner_delay", d.bannerDelay().toSeconds(), 0, 30)),
+                dnsLists(table.get("dnsbl"), "screening.dnsbl", true),
+                (int) number(table, "screening.dnsbl_threshold", d.dnsblThreshold(), 1, 1000),
+                dnsLists(table.get("dnswl"), "screening.dnswl", false),
+                greylisting(table.get("greylisting")));
+    }
+
+    /** {@code [[screening.dnsbl]]} / {@code [[screening.dnswl]]}: zone, weight (block lists only), answers. */
+    private List<Config.Screening.DnsList> dnsLists(JsonNode node, String key, boolean weighted) {
+        if (node == null) {
+            return List.of();
+        }
+        if (!node.isArray() || node.size() > MAX_DNS_LISTS) {
+            problems.add(file + ": " + key + ": must be at most " + MAX_DNS_LISTS + " tables ([[" + key + "]] zone = ...)");
+            return List.of();
+        }
+        List<Config.Screening.DnsList> lists = new ArrayList<>();
+        for (JsonNode entry : node) {
+            if (!entry.isObject()) {
+                problems.add(file + ": " + key + ": each entry must be a table with a zone");
+                continue;
+            }
+            unknownKeys(entry, key + ".", weighted ? Set.of("zone", "weight", "answers") : Set.of("zone", "answers"));
+            Optional<String> zone = string(entry, key + ".zone");
+            if (zone.isEmpty() || !DomainNames.isValid(zone.get())) {
+                problems.add(file + ": " + key + ".zone: " + zone.map(z -> "\"" + z + "\" is not a domain name")
+                        .orElse("missing"));
+                continue;
+            }
+            int weight = (int) number(entry, key + ".weight", 1, 1, 1000);
+            List<String> answers = new ArrayList<>();
+            JsonNode answerNode = entry.get("answers");
+            if (answerNode != null) {
+                if (!answerNode.isArray() || answerNode.size() > 256) {
+                    problems.add(file + ": " + key + ".answers: must be a list such as [\"127.0.0.2-127.0.0.11\"]");
+                } else {
+                    try {
+                        for (JsonNode answer : answerNode) {
+                            if (!answer.isTextual()) {
+                                throw new IllegalArgumentException(answer + " is not a string");
+                            }
+                            answers.add(answer.asText());
+                        }
+                        org.bastionmail.screening.AnswerCodes.parse(answers);
+                    } catch (IllegalArgumentException e) {
+                        problems.add(file + ": " + key + ".answers: " + e.getMessage());
+                        answers.clear();
+                    }
+                }
+            }
+            lists.add(new Config.Screening.DnsList(DomainNames.normalise(zone.get()), weight, answers));
+        }
+        return List.copyOf(lists);
+    }
+
+    /** {@code greylisting = true} or a {@code [screening.greylisting]} table. */
+    private Config.Screening.Greylisting greylisting(JsonNode node) {
+        Config.Screening.Greylisting d = Config.Screening.Greylisting.off();
+        if (node == null) {
+            return d;
+        }
+        if (node.isBoolean()) {
+            return new Config.Screening.Greylisting(node.asBoolean(), d.delay(), d.retryWindow(), d.expiry(),
+                    d.maxEntries(), d.spfPassDomains());
+        }
+        if (!node.isObject()) {
+            problems.add(file + ": screening.greylisting: must be true, false or a table");
+            return d;
+        }
+        unknownKeys(node, "screening.greylisting.", GREYLISTING_KEYS);
+        Duration delay = Duration.ofSeconds(number(node, "screening.greylisting.delay", d.delay().toSeconds(), 1, 86_400));
+        Duration window = Duration.ofSeconds(number(node, "screening.greylisting.retry_window",
+                d.retryWindow().toSeconds(), 60, 30 * 86_400L));
+        if (window.compareTo(delay) <= 0) {
+            problems.add(file + ": screening.greylisting.retry_window: must be longer than delay");
+        }
+        Duration expiry = Duration.ofSeconds(number(node, "screening.greylisting.expiry", d.expiry().toSeconds(),
+                3600, 366 * 86_400L));
+        int max = (int) number(node, "screening.greylisting.max_entries", d.maxEntries(), 1000, 100_000_000);
+        List<String> domains = new ArrayList<>();
+        JsonNode domainNode = node.get("spf_pass_domains");
+        if (domainNode != null) {
+            if (!domainNode.isArray() || domainNode.size() > 10_000) {
+                problems.add(file + ": screening.greylisting.spf_pass_domains: must be a list of domain names");
+            } else {
+                for (JsonNode element : domainNode) {
+                    if (!element.isTextual() || !DomainNames.isValid(element.asText())) {
+                        problems.add(file + ": screening.greylisting.spf_pass_domains: " + element + " is not a domain name");
+                    } else {
+                        domains.add(DomainNames.normalise(element.asText()));
+                    }
+                }
+            }
+        }
+        return new Config.Screening.Greylisting(bool(node, "screening.greylisting.enabled", true), delay, window, expiry,
+                max, domains);
     }
 
     /** {@code [filters]}: milters and rspamd. */
@@ -317,7 +420,9 @@ public final class ConfigLoader {
                 (int) number(table, "defence.connection_rate_per_ip", d.connectionRatePerIp(), 1, 1_000_000),
                 (int) number(table, "defence.auth_failures", d.authFailures(), 1, 10_000),
                 Duration.ofSeconds(number(table, "defence.auth_failure_window", d.authFailureWindow().toSeconds(), 1, 7 * 86_400L)),
-                banTime, banTimeMax, networks(table.get("allow_networks"), d.allowNetworks()));
+                banTime, banTimeMax, networks(table.get("allow_networks"), d.allowNetworks()),
+                (int) number(table, "defence.message_rate_per_ip", d.messageRatePerIp(), 1, 1_000_000),
+                (int) number(table, "defence.recipient_rate_per_user", d.recipientRatePerUser(), 1, 1_000_000));
     }
 
     private List<String> networks(JsonNode node, List<String> fallback) {

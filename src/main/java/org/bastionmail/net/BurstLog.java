@@ -9,21 +9,21 @@ import org.slf4j.Logger;
  * Logs a kind of event once per burst: the first one at once, then at most one line per interval giving how
  * many were left unlogged, so a flood cannot flood the log too.
  */
-final class BurstLog {
+public final class BurstLog {
     private final Logger log;
     private final Clock clock;
     private final Duration interval;
     private Instant next = Instant.MIN;
     private long suppressed;
 
-    BurstLog(Logger log, Clock clock, Duration interval) {
+    public BurstLog(Logger log, Clock clock, Duration interval) {
         this.log = log;
         this.clock = clock;
         this.interval = interval;
     }
 
     /** Logs {@code message} (with its {} argument) unless a line was written less than an interval ago. */
-    synchronized boolean warn(String message, Object argument) {
+    public synchronized boolean warn(String message, Object argument) {
         Instant now = clock.instant();
         if (now.isBefore(next)) {
             suppressed++;

@@ -23,6 +23,7 @@ import org.bastionmail.delivery.LocalDelivery;
 import org.bastionmail.delivery.RemoteDelivery;
 import org.bastionmail.mail.MailAddress;
 import org.bastionmail.reports.ReportPoster;
+import org.bastionmail.screening.Screening;
 import org.bastionmail.reports.ReportSender;
 import org.bastionmail.reports.ReportSettings;
 import org.bastionmail.tlsrpt.TlsResultRecorder;
@@ -109,6 +110,9 @@ public final class MailServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicReference<TransactionLog> transactionLog =
             new java.util.concurrent.atomic.AtomicReference<>();
     private volatile TraceSink trace = TraceSink.none();
+    /** Pregreet, rate limits, DNS lists and greylisting of SMTP clients (issue 8: availability under abuse). */
+    private final java.util.concurrent.atomic.AtomicReference<Screening> screening =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     private MailServer(Config config, Directory directory, MailboxStore store, FileQueue queue, LocalDelivery delivery,
             RemoteDelivery remote, MessageHooks hooks, BanList bans) {
@@ -151,6 +155,7 @@ public final class MailServer implements AutoCloseable {
             AuthMechanisms auth = AuthMechanisms.of(SaslMechanisms.names(), name -> SaslMechanisms.create(name, directory));
             TlsUpgrade upgrade = new TlsUpgrade(tls);
             Optional<org.bastionmail.smtp.TlsUpgrader> starttls = Optional.of(upgrade::upgrade);
+            server.screening.set(Screening.start(config, dns, server.metrics));
             Config.Listen listen = config.listen();
             if (listen.smtp().isPresent()) {
                 server.listen("smtp", listen.smtp().get(), null, server.context(SmtpMode.MX, auth, starttls));
@@ -220,7 +225,8 @@ public final class MailServer implements AutoCloseable {
         return new SmtpContext(mode, config.hostname(), postmasterDomain, config.limits(), directory, auth, queue,
                 starttls, Clock.systemUTC(), Pause.real(),
                 account -> store.usedBytes(account) >= directory.quota(account), hooks, authFailures(),
-                client -> config.delivery().relayNetworks().stream().anyMatch(network -> network.contains(client)), trace);
+                client -> config.delivery().relayNetworks().stream().anyMatch(network -> network.contains(client)), trace,
+                screening.get());
     }
 
     private void listen(String name, InetSocketAddress address, SSLContext implicitTls, SmtpContext context) throws IOException {
@@ -408,6 +414,7 @@ public final class MailServer implements AutoCloseable {
             LOG.warn("closing the store: {}", e.getMessage());
         }
         directory.close();
+        Optional.ofNullable(screening.get()).ifPresent(Screening::close);
         LOG.info("stopped");
     }
 

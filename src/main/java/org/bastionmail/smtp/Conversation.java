@@ -62,8 +62,13 @@ final class Conversation {
      * 421 4.7.0 and the session ends.
      */
     void send(Reply reply) throws IOException {
+        send(reply, true);
+    }
+
+    /** Sends a reply that counts as an error only if {@code clientError} (a greylisting deferral does not). */
+    void send(Reply reply, boolean clientError) throws IOException {
         connection.out().write(reply.toBytes());
-        if (reply.isError() && reply.code() != 421 && ++errors >= limits.errors()) {
+        if (clientError && reply.isError() && reply.code() != 421 && ++errors >= limits.errors()) {
             connection.out().write(Reply.TOO_MANY_ERRORS.toBytes());
             throw new Closed("too_many_errors");
         }

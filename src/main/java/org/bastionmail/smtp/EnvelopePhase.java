@@ -57,9 +57,10 @@ final class EnvelopePhase {
      * RCPT TO (RFC 5321 4.1.1.3): adds the recipient to the transaction or refuses it.
      *
      * @param mayRelay the client authenticated, or comes from a network configured to relay
+     * @param screen the client checks of an acceptable recipient (rates, block lists, greylisting)
      */
-    void rcpt(Transaction tx, SmtpCommand.Rcpt command, boolean esmtp, boolean mayRelay)
-            throws Rejection {
+    void rcpt(Transaction tx, SmtpCommand.Rcpt command, boolean esmtp, boolean mayRelay,
+            java.util.function.Function<MailAddress, Optional<ClientChecks.Refusal>> screen) throws Rejection {
         tx.rcptGiven = true;
         RcptParameters params = RcptParameters.parse(parameters(command.params(), esmtp));
         SmtpPath path = PathParser.parse(command.path()).orElseThrow(() -> new Rejection(Reply.BAD_RECIPIENT_SYNTAX));
@@ -106,6 +107,12 @@ final class EnvelopePhase {
                     throw new Rejection(relaySyntax ? Reply.RELAY_SYNTAX : Reply.RELAY_DENIED);
                 }
             }
+        }
+        Optional<ClientChecks.Refusal> refusal = screen.apply(address);
+        if (refusal.isPresent()) {
+            tx.trace.refuse(refusal.get().check(), refusal.get().code() + " " + refusal.get().enhancedCode(),
+                    address.toString());
+            throw Rejection.of(refusal.get());
         }
         tx.recipients.add(new Envelope.Recipient(address, params.notifyOn(), params.orcpt()));
     }

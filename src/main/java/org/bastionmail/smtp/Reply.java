@@ -62,6 +62,7 @@ record Reply(int code, String enhanced, String text) {
     static final Reply VRFY = new Reply(252, "2.5.0", "Cannot VRFY user, but will accept message and attempt delivery");
     static final Reply HELP = new Reply(214, "2.0.0", "See RFC 5321");
     static final Reply BYE = new Reply(221, "2.0.0", "Bye");
+    static final Reply PREGREET = new Reply(554, "5.5.1", "Protocol error: you talked before the greeting");
     static final Reply TOO_MANY_ERRORS = new Reply(421, "4.7.0", "Too many errors, closing connection");
     static final Reply TOO_MANY_AUTH_FAILURES = new Reply(421, "4.7.0", "Too many authentication failures, closing connection");
     static final Reply IDLE_TIMEOUT = new Reply(421, "4.4.2", "Idle timeout, closing connection");

@@ -28,6 +28,7 @@ import org.bastionmail.tracelog.TraceSink;
  * @param authFailures where failed and successful AUTH are reported (the ban list)
  * @param relayClients clients allowed to relay without AUTH (configured networks; by default nobody)
  * @param trace where each connection's and transaction's log line goes (the transaction log, metrics)
+ * @param checks screening of the client: pregreet, rate limits, DNS block lists, greylisting
  */
 public record SmtpContext(
         SmtpMode mode,
@@ -44,15 +45,34 @@ public record SmtpContext(
         MessageHooks hooks,
         AuthFailures authFailures,
         java.util.function.Predicate<java.net.InetAddress> relayClients,
-        TraceSink trace) {
+        TraceSink trace,
+        ClientChecks checks) {
 
-    /** A context whose sessions log no transaction lines. */
+    /** A context whose sessions log no transaction lines and screen no client. */
     public SmtpContext(SmtpMode mode, String hostname, String postmasterDomain, Config.Limits limits, Directory directory,
             AuthMechanisms auth, MessageQueue queue, Optional<TlsUpgrader> tls, Clock clock, Pause pause,
             MailboxQuota quota, MessageHooks hooks, AuthFailures authFailures,
             java.util.function.Predicate<java.net.InetAddress> relayClients) {
         this(mode, hostname, postmasterDomain, limits, directory, auth, queue, tls, clock, pause, quota, hooks,
-                authFailures, relayClients, TraceSink.none());
+                authFailures, relayClients, TraceSink.none(), ClientChecks.none());
+    }
+
+    /** A context whose sessions log their transactions to {@code trace} and screen no client. */
+    public SmtpContext(SmtpMode mode, String hostname, String postmasterDomain, Config.Limits limits, Directory directory,
+            AuthMechanisms auth, MessageQueue queue, Optional<TlsUpgrader> tls, Clock clock, Pause pause,
+            MailboxQuota quota, MessageHooks hooks, AuthFailures authFailures,
+            java.util.function.Predicate<java.net.InetAddress> relayClients, TraceSink trace) {
+        this(mode, hostname, postmasterDomain, limits, directory, auth, queue, tls, clock, pause, quota, hooks,
+                authFailures, relayClients, trace, ClientChecks.none());
+    }
+
+    /** A context that screens clients with {@code checks} and logs no transaction lines. */
+    public SmtpContext(SmtpMode mode, String hostname, String postmasterDomain, Config.Limits limits,
+            Directory directory, AuthMechanisms auth, MessageQueue queue, Optional<TlsUpgrader> tls, Clock clock,
+            Pause pause, MailboxQuota quota, MessageHooks hooks, AuthFailures authFailures,
+            java.util.function.Predicate<java.net.InetAddress> relayClients, ClientChecks checks) {
+        this(mode, hostname, postmasterDomain, limits, directory, auth, queue, tls, clock, pause, quota, hooks,
+                authFailures, relayClients, TraceSink.none(), checks);
     }
 
     public SmtpContext {
@@ -71,5 +91,6 @@ public record SmtpContext(
         Objects.requireNonNull(authFailures, "authFailures");
         Objects.requireNonNull(relayClients, "relayClients");
         Objects.requireNonNull(trace, "trace");
+        Objects.requireNonNull(checks, "checks");
     }
 }

@@ -40,6 +40,7 @@ public final class SmtpSession implements Runnable {
     private final InetAddress client;
     /** This connection's log line; checks of the client (block lists) add their verdicts here. */
     private final ConnectionTrace trace;
+    private final ClientChecks.Screen screen;
 
     // State of the connection; EHLO, STARTTLS and AUTH change it.
     private Conversation conversation;
@@ -62,6 +63,7 @@ public final class SmtpSession implements Runnable {
         this.auth = new AuthPhase(context, client);
         this.trace = new ConnectionTrace(id, client, socket.getPort(), listenerName(context.mode()), context.clock(),
                 context.trace());
+        this.screen = context.checks().connected(client, context.mode());
     }
 
     private static String listenerName(SmtpMode mode) {
@@ -84,6 +86,15 @@ public final class SmtpSession implements Runnable {
                 tls = Optional.of(describe(ssl.getSession()));
                 trace.tls(ssl.getSession().getProtocol(), ssl.getSession().getCipherSuite());
             }
+            Optional<java.time.Duration> wait = screen.pregreetWait();
+            if (context.mode() == SmtpMode.MX && wait.isPresent() && talksFirst(wait.get())) {
+                // RFC 5321 3.1 allows a 554 in place of the 220 greeting; a client that cannot wait for it
+                // is a spam robot firing its script, not an MTA.
+                screen.noticed(ClientChecks.Abuse.PREGREET);
+                trace.refuse("pregreet", "554 5.5.1", "talked before the greeting");
+                conversation.sendAndClose(Reply.PREGREET);
+            }
+            screen.greeted();
             // RFC 5321 4.3.1 greeting; no software name or version (RFC 5321 7.9).
             conversation.sendLines(220, List.of(context.hostname() + " ESMTP"));
             while (true) {
@@ -124,6 +135,23 @@ public final class SmtpSession implements Runnable {
         }
     }
 
+    /**
+     * Whether the client sent anything before the greeting: waits up to {@code delay} for a first byte (the
+     * session is refused anyway if one comes, so it may be consumed), or only looks when there is no delay.
+     */
+    private boolean talksFirst(java.time.Duration delay) throws IOException {
+        java.io.InputStream raw = plainSocket.getInputStream();
+        if (delay.isZero() || delay.isNegative()) {
+            return raw.available() > 0;
+        }
+        plainSocket.setSoTimeout((int) Math.clamp(delay.toMillis(), 1, Integer.MAX_VALUE));
+        try {
+            return raw.read() >= 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        }
+    }
+
     private void tryToSend(Reply reply) {
         try {
             conversation.sendAndClose(reply);
@@ -140,6 +168,9 @@ public final class SmtpSession implements Runnable {
             case NUL -> Reply.UNRECOGNIZED;
         };
         if (lineError != null) {
+            if (line.problem() != SmtpInput.Problem.TOO_LONG) {
+                screen.noticed(ClientChecks.Abuse.ILLEGAL_COMMAND);
+            }
             conversation.send(lineError);
             return;
         }
@@ -149,10 +180,33 @@ public final class SmtpSession implements Runnable {
             return;
         }
         try {
-            act(CommandParser.parse(text.get()));
+            SmtpCommand command = CommandParser.parse(text.get());
+            if (conversation.in().hasBuffered() && endsGroup(command)) {
+                screen.noticed(ClientChecks.Abuse.PIPELINING);
+            }
+            act(command);
         } catch (Rejection r) {
-            conversation.send(r.reply());
+            conversation.send(r.reply(), r.clientError());
         }
+    }
+
+    /**
+     * RFC 2920 3.1: EHLO, DATA, VRFY, EXPN, TURN, QUIT and NOOP may only end a group of pipelined commands
+     * (HELO too, for the same reason), and without PIPELINING advertised after EHLO nothing may be sent ahead.
+     * BDAT is followed by its chunk by design (RFC 3030 2).
+     */
+    private boolean endsGroup(SmtpCommand command) {
+        return switch (command) {
+            case SmtpCommand.Ehlo e -> true;
+            case SmtpCommand.Helo h -> true;
+            case SmtpCommand.Data d -> true;
+            case SmtpCommand.Vrfy v -> true;
+            case SmtpCommand.Expn e -> true;
+            case SmtpCommand.Quit q -> true;
+            case SmtpCommand.Noop n -> true;
+            case SmtpCommand.Bdat b -> false;
+            default -> !esmtp;
+        };
     }
 
     private void act(SmtpCommand command) throws IOException, Rejection {
@@ -182,7 +236,10 @@ public final class SmtpSession implements Runnable {
             case SmtpCommand.Help h -> conversation.send(Reply.HELP);
             case SmtpCommand.StartTls s -> startTls();
             case SmtpCommand.Auth a -> authenticate(a);
-            case SmtpCommand.Unknown u -> conversation.send(Reply.UNRECOGNIZED);
+            case SmtpCommand.Unknown u -> {
+                screen.noticed(ClientChecks.Abuse.ILLEGAL_COMMAND);
+                conversation.send(Reply.UNRECOGNIZED);
+            }
             case SmtpCommand.Malformed m -> conversation.send(Reply.SYNTAX);
         }
     }
@@ -232,7 +289,14 @@ public final class SmtpSession implements Runnable {
         if (context.mode().requiresAuth() && account.isEmpty()) {
             throw new Rejection(Reply.AUTH_REQUIRED); // RFC 6409 4.3
         }
-        transaction = Optional.of(envelopes.mail(command, esmtp, tls.isPresent(), account, trace.transaction()));
+        Transaction started = envelopes.mail(command, esmtp, tls.isPresent(), account, trace.transaction());
+        Optional<ClientChecks.Refusal> refusal = screen.mail(account);
+        if (refusal.isPresent()) {
+            started.trace.refuse(refusal.get().check(), refusal.get().code() + " " + refusal.get().enhancedCode(), "");
+            started.abandon();
+            throw Rejection.of(refusal.get());
+        }
+        transaction = Optional.of(started);
         conversation.send(Reply.SENDER_OK);
     }
 
@@ -241,8 +305,10 @@ public final class SmtpSession implements Runnable {
         if (tx.chunks.isPresent()) {
             throw new Rejection(Reply.BAD_SEQUENCE); // RFC 3030 2: no RCPT between BDAT chunks
         }
+        boolean mayRelay = account.isPresent() || context.relayClients().test(client);
         try {
-            envelopes.rcpt(tx, command, esmtp, account.isPresent() || context.relayClients().test(client));
+            envelopes.rcpt(tx, command, esmtp, mayRelay,
+                    recipient -> screen.rcpt(account, mayRelay, helo.orElse(""), tx.sender, recipient));
         } catch (Rejection r) {
             tx.trace.recipient(command.path(), line(r.reply()));
             throw r;

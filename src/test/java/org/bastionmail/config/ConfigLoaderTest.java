@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.bastionmail.mail.MailAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,6 +95,72 @@ class ConfigLoaderTest {
                         .anySatisfy(p -> assertThat(p).contains("log.max_size"))
                         .anySatisfy(p -> assertThat(p).contains("log.keep"))
                         .anySatisfy(p -> assertThat(p).contains("log.secret")));
+    }
+
+    @Test
+    void screeningSettings() throws Exception {
+        Config config = ConfigLoader.load(write("""
+                [defence]
+                message_rate_per_ip = 30
+                recipient_rate_per_user = 50
+                [screening]
+                banner_delay = 3
+                dnsbl_threshold = 2
+                [[screening.dnsbl]]
+                zone = "zen.example"
+                weight = 2
+                answers = ["127.0.0.2-127.0.0.11"]
+                [[screening.dnsbl]]
+                zone = "bl.example"
+                [[screening.dnswl]]
+                zone = "list.dnswl.example"
+                [screening.greylisting]
+                delay = 60
+                spf_pass_domains = ["Example.COM"]
+                """));
+        Config.Screening screening = config.screening();
+        assertThat(screening.bannerDelay()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(screening.dnsblThreshold()).isEqualTo(2);
+        assertThat(screening.dnsbl()).containsExactly(
+                new Config.Screening.DnsList("zen.example", 2, List.of("127.0.0.2-127.0.0.11")),
+                new Config.Screening.DnsList("bl.example", 1, List.of()));
+        assertThat(screening.dnswl()).extracting(Config.Screening.DnsList::zone).containsExactly("list.dnswl.example");
+        assertThat(screening.greylisting().enabled()).as("a greylisting table turns it on").isTrue();
+        assertThat(screening.greylisting().delay()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(screening.greylisting().spfPassDomains()).containsExactly("example.com");
+        assertThat(config.defence().messageRatePerIp()).isEqualTo(30);
+        assertThat(config.defence().recipientRatePerUser()).isEqualTo(50);
+
+        Config defaults = ConfigLoader.load(write("domains = []\n"));
+        assertThat(defaults.screening()).isEqualTo(Config.Screening.defaults());
+        assertThat(defaults.screening().greylisting().enabled()).isFalse();
+        assertThat(defaults.defence().messageRatePerIp()).isEqualTo(Config.Defence.MESSAGE_RATE_PER_IP);
+        assertThat(ConfigLoader.load(write("[screening]\ngreylisting = true\n")).screening().greylisting().enabled()).isTrue();
+
+        Path bad = write("""
+                [screening]
+                banner_delay = 99
+                unknown = 1
+                greylisting = "yes"
+                [[screening.dnsbl]]
+                zone = "not a zone"
+                [[screening.dnsbl]]
+                zone = "zen.example"
+                answers = ["10.0.0.1"]
+                [[screening.dnswl]]
+                zone = "wl.example"
+                weight = 3
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(bad)).isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(6)
+                        .anyMatch(p -> p.contains("screening.banner_delay"))
+                        .anyMatch(p -> p.contains("screening.unknown"))
+                        .anyMatch(p -> p.contains("screening.greylisting: must be true, false or a table"))
+                        .anyMatch(p -> p.contains("screening.dnsbl.zone"))
+                        .anyMatch(p -> p.contains("screening.dnsbl.answers") && p.contains("outside 127.0.0.0/8"))
+                        .anyMatch(p -> p.contains("screening.dnswl.weight: unknown key")));
+        Path window = write("[screening.greylisting]\ndelay = 600\nretry_window = 300\n");
+        assertThatThrownBy(() -> ConfigLoader.load(window)).hasMessageContaining("retry_window: must be longer than delay");
     }
 
     @Test

@@ -58,7 +58,7 @@ final class SessionHarness implements AutoCloseable {
         SmtpContext context = new SmtpContext(mode, "mx.example.test", "example.test", limits, directory,
                 FakePlain.mechanisms(directory), queue,
                 tlsAvailable ? Optional.of(TestTls.upgrader()) : Optional.empty(), clock, sleeps::add, fullMailboxes::contains, hooks,
-                AuthFailures.none(), relayClients::contains, traced::add);
+                AuthFailures.none(), relayClients::contains, (org.bastionmail.tracelog.TraceSink) traced::add);
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
             Socket accepted = server.accept();
