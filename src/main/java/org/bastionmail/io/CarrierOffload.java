@@ -13,9 +13,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>With two carriers on a small machine, a few sessions stuck in native code would stall every other
  * session; parking the virtual thread on a {@link Future} instead frees its carrier.
+ *
+ * <p>The pool is larger than the number of cores because most of this work waits for the disk: fsyncs
+ * issued together are merged by the file system into one journal commit, so sessions that fsync at
+ * the same time should be able to.
  */
 public final class CarrierOffload {
-    private static final int THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+    private static final int THREADS = Math.max(32, 4 * Runtime.getRuntime().availableProcessors());
     private static final ExecutorService POOL = Executors.newFixedThreadPool(THREADS, runnable -> {
         Thread t = new Thread(runnable, "offload-" + Counter.NEXT.incrementAndGet());
         t.setDaemon(true);

@@ -25,9 +25,15 @@ public final class ClientInput {
     private final Clock clock;
     private final Duration idleTimeout;
     private final Instant deadline;
-    private final byte[] buffer = new byte[8192];
+    /**
+     * Starts small and grows when the client fills it (DATA, BDAT): an idle connection costs little
+     * memory, and a message is still read in large pieces.
+     */
+    private byte[] buffer = new byte[INITIAL_BUFFER];
     private int pos;
     private int limit;
+    private static final int INITIAL_BUFFER = 512;
+    private static final int MAX_BUFFER = 32 * 1024;
 
     /** Thrown when the session ran out of time (its total deadline passed). */
     public static final class SessionTimeout extends IOException {
@@ -70,6 +76,17 @@ public final class ClientInput {
         return n;
     }
 
+    /**
+     * Gives back the last {@code n} bytes of the previous {@link #read(byte[], int, int)}, which a reader
+     * that took a whole buffer found to be past its end (the next pipelined command after DATA's end).
+     */
+    public void unread(int n) {
+        if (n < 0 || n > pos) {
+            throw new IllegalArgumentException("cannot give back " + n + " bytes");
+        }
+        pos -= n;
+    }
+
     private void fill() throws IOException {
         flushBeforeBlocking.flush();
         long remaining = Duration.between(clock.instant(), deadline).toMillis();
@@ -77,6 +94,11 @@ public final class ClientInput {
             throw new SessionTimeout();
         }
         socket.setSoTimeout((int) Math.max(1, Math.min(idleTimeout.toMillis(), Math.min(remaining, Integer.MAX_VALUE))));
+        if (limit == buffer.length && buffer.length < MAX_BUFFER) {
+            // The last read filled the buffer (DATA, BDAT): the client sends faster than we read, so read
+            // bigger pieces from now on. Nothing is lost: everything buffered was consumed.
+            buffer = new byte[Math.min(MAX_BUFFER, buffer.length * 4)];
+        }
         int n;
         try {
             n = in.read(buffer, 0, buffer.length);

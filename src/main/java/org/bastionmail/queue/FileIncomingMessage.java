@@ -10,17 +10,16 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import org.bastionmail.io.CarrierOffload;
-import org.bastionmail.io.DurableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A message being received into {@code queue/incoming/<id>.eml}. */
 final class FileIncomingMessage implements IncomingMessage {
     private static final Logger LOG = LoggerFactory.getLogger(FileIncomingMessage.class);
-    private static final int BUFFER = 64 * 1024;
+    /** Small: MessageContent writes in large pieces, which go past this buffer to the file. */
+    private static final int BUFFER = 8 * 1024;
 
     private final FileQueue queue;
     private final String id;
@@ -71,28 +70,13 @@ final class FileIncomingMessage implements IncomingMessage {
         Path content = queue.contentFile(id);
         Path envelopeFile = queue.envelopeFile(id);
         CarrierOffload.call(() -> {
-            boolean contentMoved = false;
-            try {
-                channel.force(true);
-                channel.close();
-                writeSynced(tempEnvelope, json);
-                // Content first, envelope last: the envelope's name appearing is the commit. A crash
-                // before it leaves a message file without an envelope, which the next open removes.
-                Files.move(tempContent, content, StandardCopyOption.ATOMIC_MOVE);
-                contentMoved = true;
-                DurableFiles.syncDirectory(content.getParent());
-                Files.move(tempEnvelope, envelopeFile, StandardCopyOption.ATOMIC_MOVE);
-                DurableFiles.syncDirectory(envelopeFile.getParent());
-                return null;
-            } catch (IOException | RuntimeException e) {
-                // Not acknowledged: make sure it is not delivered either.
-                Files.deleteIfExists(envelopeFile);
-                if (contentMoved) {
-                    Files.deleteIfExists(content);
-                }
-                throw e;
-            }
+            channel.force(true);
+            channel.close();
+            writeSynced(tempEnvelope, json);
+            return null;
         });
+        // The renames and the directory fsyncs are shared with the sessions committing meanwhile.
+        queue.groupCommit().commit(new GroupCommit.Move(tempContent, content, tempEnvelope, envelopeFile));
         committed = true;
         closed = true;
         queue.committed(id);

@@ -85,8 +85,42 @@ final class MessageContent extends OutputStream {
 
     @Override
     public void write(byte[] bytes, int off, int len) {
-        for (int i = off; i < off + len; i++) {
-            write(bytes[i]);
+        int end = off + len;
+        int i = off;
+        while (i < end) {
+            if (inHeader) {
+                write(bytes[i++]);
+                continue;
+            }
+            // In the body, a run of bytes that are neither CR, LF nor NUL needs only the counters
+            // checked, and goes on in one piece.
+            int start = i;
+            while (i < end) {
+                byte b = bytes[i];
+                if (b == '\r' || b == '\n' || b == 0) {
+                    break;
+                }
+                i++;
+            }
+            int run = i - start;
+            if (run > 0) {
+                if (previous == '\r') {
+                    fail(Reply.BARE_NEWLINE_DATA);
+                }
+                size += run;
+                lineLength += run;
+                if (size > limits.messageSize()) {
+                    fail(Reply.TOO_BIG);
+                }
+                if (lineLength > limits.lineLength()) {
+                    fail(Reply.DATA_LINE_TOO_LONG);
+                }
+                previous = bytes[i - 1] & 0xff;
+                store(bytes, start, run);
+            }
+            if (i < end) {
+                write(bytes[i++]);
+            }
         }
     }
 
@@ -117,6 +151,17 @@ final class MessageContent extends OutputStream {
         }
         try {
             sink.write(b);
+        } catch (IOException e) {
+            fail(Reply.LOCAL_ERROR);
+        }
+    }
+
+    private void store(byte[] bytes, int off, int len) {
+        if (problem.isPresent()) {
+            return;
+        }
+        try {
+            sink.write(bytes, off, len);
         } catch (IOException e) {
             fail(Reply.LOCAL_ERROR);
         }

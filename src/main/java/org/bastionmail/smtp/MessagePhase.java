@@ -227,7 +227,8 @@ final class MessagePhase {
             Envelope accepted = envelope;
             String queueId;
             try {
-                queueId = CarrierOffload.call(() -> message.commit(accepted));
+                // commit offloads its own blocking steps and waits for the queue's group commit without a carrier
+                queueId = message.commit(accepted);
             } catch (IOException e) {
                 LOG.error("queue commit failed", e);
                 reply(tx, Reply.LOCAL_ERROR, "local_error", conversation);

@@ -30,6 +30,11 @@ final class SmtpInput {
         return bytes.read(dst, off, len);
     }
 
+    /** Gives back the last {@code n} bytes of the previous {@link #read(byte[], int, int)}. */
+    void unread(int n) {
+        bytes.unread(n);
+    }
+
     /** A line as read: its bytes without the line end, and what was wrong with it. */
     record Line(byte[] bytes, Problem problem) {}
 
