@@ -201,7 +201,7 @@ final class MessagePhase {
             HookVerdict verdict;
             try {
                 verdict = context.hooks().afterData(new ReceivedMessage(facts.client(), facts.helo(), tx.sender,
-                        tx.recipients, facts.account(), facts.tls(), message::openWritten));
+                        tx.recipients, facts.account(), facts.tls(), message::openWritten, Optional.of(message.id())));
             } catch (IOException | RuntimeException e) {
                 LOG.error("message checks failed", e);
                 conversation.send(Reply.LOCAL_ERROR);
@@ -213,7 +213,28 @@ final class MessagePhase {
                     conversation.send(new Reply(refuse.code(), refuse.enhancedCode(), refuse.text()));
                     return;
                 }
-                case HookVerdict.Accept accept -> envelope = envelope.withChecks(accept.prependedHeaders(), accept.junk());
+                case HookVerdict.Discard discard -> {
+                    // Postfix's answer to a milter's discard: the client is told the message was taken.
+                    LOG.info("message {} discarded by checks: {}", message.id(), discard.reason());
+                    conversation.send(Reply.queued(message.id()));
+                    return;
+                }
+                case HookVerdict.Accept accept -> {
+                    envelope = envelope.withChecks(accept.prependedHeaders(), accept.junk());
+                    if (accept.header().isPresent()) {
+                        byte[] header = accept.header().get();
+                        try {
+                            CarrierOffload.call(() -> {
+                                message.replaceHeader(header);
+                                return null;
+                            });
+                        } catch (IOException e) {
+                            LOG.error("cannot store the header section the checks changed", e);
+                            conversation.send(Reply.LOCAL_ERROR);
+                            return;
+                        }
+                    }
+                }
             }
             Envelope accepted = envelope;
             String queueId;

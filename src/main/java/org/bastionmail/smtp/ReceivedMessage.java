@@ -18,6 +18,7 @@ import org.bastionmail.queue.Envelope;
  * @param account the authenticated account, empty for mail from other servers
  * @param tls the TLS protocol and cipher, if the session was encrypted
  * @param content the message as it will be stored (Received line included), readable as often as needed
+ * @param queueId the id the message will have in the queue (also in its Received line); empty if unknown
  */
 public record ReceivedMessage(
         InetAddress client,
@@ -26,10 +27,17 @@ public record ReceivedMessage(
         List<Envelope.Recipient> recipients,
         Optional<String> account,
         Optional<String> tls,
-        Content content) {
+        Content content,
+        Optional<String> queueId) {
 
     public ReceivedMessage {
         recipients = List.copyOf(recipients);
+    }
+
+    /** A message whose queue id is not known. */
+    public ReceivedMessage(InetAddress client, String helo, Optional<MailAddress> sender,
+            List<Envelope.Recipient> recipients, Optional<String> account, Optional<String> tls, Content content) {
+        this(client, helo, sender, recipients, account, tls, content, Optional.empty());
     }
 
     /** Opens the stored message text from its start. */
