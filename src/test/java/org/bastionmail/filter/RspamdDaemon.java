@@ -58,7 +58,8 @@ public final class RspamdDaemon implements AutoCloseable {
                 ""));
         Files.writeString(local.resolve("override.d/actions.conf"), "reject = 15;\nadd_header = 6;\ngreylist = null;\n");
         // Headers the proxy adds to every message it passes, the queue id among them (the milter macro "i").
-        Files.writeString(local.resolve("local.d/milter_headers.conf"), "use = [\"x-spamd-result\", \"x-rspamd-queue-id\"];\n");
+        Files.writeString(local.resolve("local.d/milter_headers.conf"),
+                "use = [\"x-spamd-result\", \"x-rspamd-queue-id\"];\nskip_local = false;\nskip_authenticated = false;\n");
         Files.writeString(local.resolve("rspamd.local.lua"), String.join("\n",
                 "rspamd_config.BASTION_TEST_MARKER = {",
                 "  callback = function(task)",
