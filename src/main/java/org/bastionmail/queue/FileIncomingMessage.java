@@ -44,6 +44,11 @@ final class FileIncomingMessage implements IncomingMessage {
         // The SMTP side may close what it wrote to; the file must stay open until commit or close.
         this.content = new FilterOutputStream(buffered) {
             @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 if (sealed) {
                     throw new IOException("message " + id + " is complete: its header section was replaced");

@@ -53,10 +53,8 @@ final class MilterConversation {
         if (early.isEmpty()) {
             Map<String, String> macros = new LinkedHashMap<>();
             macros.put("i", queueId);
-            envelope.account().ifPresent(account -> {
-                macros.put("{auth_type}", "PLAIN");
-                macros.put("{auth_authen}", account);
-            });
+            // {auth_type} is left out: the mechanism is not passed on to the hooks.
+            envelope.account().ifPresent(account -> macros.put("{auth_authen}", account));
             macros.put("{mail_addr}", envelope.sender().map(MailAddress::toString).orElse(""));
             early = step(MilterProtocol.MAIL, cString("<" + macros.get("{mail_addr}") + ">"),
                     MilterProtocol.P_NOMAIL, MilterProtocol.P_NR_MAIL, macros);

@@ -109,7 +109,13 @@ final class FakeMilter implements AutoCloseable {
         return ByteBuffer.allocate(4 + tail.length).putInt(index).put(tail).array();
     }
 
+    /** The commands received, once the client hung up (bounded wait). */
     List<Character> commands() {
+        try {
+            thread.join(java.time.Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return received.stream().map(p -> (char) p.command()).toList();
     }
 

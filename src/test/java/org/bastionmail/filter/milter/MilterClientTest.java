@@ -50,6 +50,11 @@ class MilterClientTest {
         return new MilterClient(new MilterSettings(milter.address(), timeout)).check(message);
     }
 
+    /** Test strings write NUL as '|' (a "\\0" before a digit would be an octal escape). */
+    private static String nul(String text) {
+        return text.replace('|', '\0');
+    }
+
     private static String text(MilterPacket packet) {
         return new String(packet.data(), StandardCharsets.ISO_8859_1);
     }
@@ -67,21 +72,21 @@ class MilterClientTest {
             assertThat(optneg.getInt()).isEqualTo(MilterProtocol.ACT_ADDHDRS | MilterProtocol.ACT_CHGHDRS
                     | MilterProtocol.ACT_QUARANTINE);
             assertThat(optneg.getInt() & MilterProtocol.P_RCPT_REJ).isZero();
-            assertThat(text(p.get(1))).isEqualTo("Cj\0mx.example.test\0{daemon_name}\0bastion\0v\0Bastion\0"
-                    + "{client_addr}\0127.0.0.1\0_\0[127.0.0.1]\0");
-            assertThat(text(p.get(2))).isEqualTo("unknown\0" + "4\0\0" + "127.0.0.1\0");
-            assertThat(text(p.get(3))).isEqualTo("H{tls_version}\0TLSv1.3\0{cipher}\0TLS_AES_128_GCM_SHA256\0");
-            assertThat(text(p.get(4))).isEqualTo("client.sender.test\0");
-            assertThat(text(p.get(5))).isEqualTo("Mi\0QUEUEID1\0{auth_type}\0PLAIN\0{auth_authen}\0bob@example.test\0"
-                    + "{mail_addr}\0someone@sender.test\0");
-            assertThat(text(p.get(6))).isEqualTo("<someone@sender.test>\0");
-            assertThat(text(p.get(7))).isEqualTo("R{rcpt_addr}\0alice@example.test\0");
-            assertThat(text(p.get(8))).isEqualTo("<alice@example.test>\0NOTIFY=FAILURE\0ORCPT=rfc822;alice+2Bx@example.test\0");
-            assertThat(text(p.get(11))).isEqualTo("From\0someone@sender.test\0");
+            assertThat(text(p.get(1))).isEqualTo(nul("Cj|mx.example.test|{daemon_name}|bastion|v|Bastion|"
+                    + "{client_addr}|127.0.0.1|_|[127.0.0.1]|"));
+            assertThat(text(p.get(2))).isEqualTo(nul("unknown|" + "4||" + "127.0.0.1|"));
+            assertThat(text(p.get(3))).isEqualTo(nul("H{tls_version}|TLSv1.3|{cipher}|TLS_AES_128_GCM_SHA256|"));
+            assertThat(text(p.get(4))).isEqualTo(nul("client.sender.test|"));
+            assertThat(text(p.get(5))).isEqualTo(nul("Mi|QUEUEID1|{auth_authen}|bob@example.test|"
+                    + "{mail_addr}|someone@sender.test|"));
+            assertThat(text(p.get(6))).isEqualTo(nul("<someone@sender.test>|"));
+            assertThat(text(p.get(7))).isEqualTo(nul("R{rcpt_addr}|alice@example.test|"));
+            assertThat(text(p.get(8))).isEqualTo(nul("<alice@example.test>|NOTIFY=FAILURE|ORCPT=rfc822;alice+2Bx@example.test|"));
+            assertThat(text(p.get(11))).isEqualTo(nul("From|someone@sender.test|"));
             // folded values go with LF line ends, as libmilter hands them to milters
-            assertThat(text(p.get(12))).isEqualTo("Subject\0hi\n\tthere\0");
-            assertThat(text(p.get(15))).isEqualTo("body\r\n");
-            assertThat(text(p.get(16))).isEqualTo("Ei\0QUEUEID1\0");
+            assertThat(text(p.get(12))).isEqualTo(nul("Subject|hi\n\tthere|"));
+            assertThat(text(p.get(15))).isEqualTo(nul("body\r\n"));
+            assertThat(text(p.get(16))).isEqualTo(nul("Ei|QUEUEID1|"));
         }
     }
 
