@@ -114,11 +114,40 @@ public record Config(
         }
     }
 
-    /** Content filters run at the end of DATA beside the antivirus ({@code [filters]}): milters and rspamd. */
-    public record Filters() {
-        public static Filters none() {
-            return new Filters();
+    /**
+     * Content filters run at the end of DATA after the antivirus ({@code [filters]}): milters in the order
+     * given, then rspamd.
+     *
+     * @param milters the milters, each asked once per message
+     * @param rspamd rspamd's normal worker over HTTP, if configured
+     */
+    public record Filters(List<Milter> milters, Optional<Rspamd> rspamd) {
+        public Filters {
+            milters = List.copyOf(milters);
         }
+
+        public static Filters none() {
+            return new Filters(List.of(), Optional.empty());
+        }
+
+        /**
+         * One milter ({@code [[filters.milter]]}).
+         *
+         * @param address {@code inet:host:port} or {@code unix:/path}
+         * @param failOpen when it cannot answer, accept (marked) instead of answering 451 4.7.1
+         * @param timeout the longest one message's conversation may take
+         */
+        public record Milter(String address, boolean failOpen, Duration timeout) {}
+
+        /**
+         * rspamd ({@code [filters.rspamd]}).
+         *
+         * @param url the normal worker, e.g. {@code http://127.0.0.1:11333}
+         * @param failOpen when it cannot answer, accept (marked) instead of answering 451 4.7.1
+         * @param timeout the longest one scan may take
+         * @param maxSize larger messages are not scanned
+         */
+        public record Rspamd(java.net.URI url, boolean failOpen, Duration timeout, long maxSize) {}
     }
 
     /**

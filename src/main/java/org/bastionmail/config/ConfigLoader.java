@@ -253,8 +253,68 @@ public final class ConfigLoader {
 
     /** {@code [filters]}: milters and rspamd. */
     private Config.Filters filters(JsonNode table, Path base) {
-        unknownKeys(table, "filters.", Set.of());
-        return Config.Filters.none();
+        unknownKeys(table, "filters.", Set.of("milter", "rspamd"));
+        List<Config.Filters.Milter> milters = new ArrayList<>();
+        JsonNode milterNode = table.get("milter");
+        if (milterNode != null) {
+            if (!milterNode.isArray() || milterNode.size() > 32) {
+                problems.add(file + ": filters.milter: must be a list of up to 32 tables ([[filters.milter]])");
+            } else {
+                for (JsonNode element : milterNode) {
+                    if (!element.isObject()) {
+                        problems.add(file + ": filters.milter: each entry must be a table");
+                        continue;
+                    }
+                    milter(element, base).ifPresent(milters::add);
+                }
+            }
+        }
+        Optional<Config.Filters.Rspamd> rspamd = Optional.empty();
+        if (table.has("rspamd")) {
+            JsonNode r = table(table, "rspamd");
+            unknownKeys(r, "filters.rspamd.", Set.of("url", "fail_open", "timeout", "max_size"));
+            Optional<java.net.URI> url = string(r, "filters.rspamd.url").flatMap(text -> {
+                try {
+                    java.net.URI uri = new java.net.URI(text);
+                    org.bastionmail.filter.rspamd.RspamdSettings.check(uri);
+                    return Optional.of(uri);
+                } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+                    problems.add(file + ": filters.rspamd.url: \"" + text + "\" must be http://host:port, e.g. http://127.0.0.1:11333");
+                    return Optional.empty();
+                }
+            });
+            if (url.isEmpty() && !r.has("url")) {
+                problems.add(file + ": filters.rspamd.url: missing (rspamd's normal worker, e.g. http://127.0.0.1:11333)");
+            }
+            boolean failOpen = bool(r, "filters.rspamd.fail_open", false);
+            Duration timeout = Duration.ofSeconds(number(r, "filters.rspamd.timeout", 30, 1, 600));
+            long maxSize = number(r, "filters.rspamd.max_size", 26_214_400L, 1024, 1L << 32);
+            rspamd = url.map(u -> new Config.Filters.Rspamd(u, failOpen, timeout, maxSize));
+        }
+        return new Config.Filters(milters, rspamd);
+    }
+
+    /** One {@code [[filters.milter]]} table. */
+    private Optional<Config.Filters.Milter> milter(JsonNode table, Path base) {
+        unknownKeys(table, "filters.milter.", Set.of("address", "fail_open", "timeout"));
+        Optional<String> address = string(table, "filters.milter.address").flatMap(text -> {
+            // A relative Unix socket path is relative to the configuration file, like every other path.
+            String resolved = text.startsWith("unix:") && !text.startsWith("unix:/")
+                    ? "unix:" + base.resolve(text.substring(5)).normalize() : text;
+            try {
+                org.bastionmail.filter.milter.MilterSettings.socketAddress(resolved);
+                return Optional.of(resolved);
+            } catch (IllegalArgumentException e) {
+                problems.add(file + ": filters.milter.address: " + e.getMessage());
+                return Optional.empty();
+            }
+        });
+        if (address.isEmpty() && !table.has("address")) {
+            problems.add(file + ": filters.milter.address: missing (inet:host:port or unix:/path)");
+        }
+        boolean failOpen = bool(table, "filters.milter.fail_open", false);
+        Duration timeout = Duration.ofSeconds(number(table, "filters.milter.timeout", 60, 1, 600));
+        return address.map(a -> new Config.Filters.Milter(a, failOpen, timeout));
     }
 
     /** {@code [log]}: the transaction log. */

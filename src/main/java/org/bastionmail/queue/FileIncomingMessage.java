@@ -10,6 +10,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import org.bastionmail.io.CarrierOffload;
 import org.slf4j.Logger;
@@ -25,7 +26,9 @@ final class FileIncomingMessage implements IncomingMessage {
     private final String id;
     private final Path tempContent;
     private final Path tempEnvelope;
-    private final FileChannel channel;
+    private FileChannel channel;
+    /** Set once the header section was replaced: the file is then another one, and complete. */
+    private boolean sealed;
     private final BufferedOutputStream buffered;
     private final OutputStream content;
     private boolean committed;
@@ -41,7 +44,15 @@ final class FileIncomingMessage implements IncomingMessage {
         // The SMTP side may close what it wrote to; the file must stay open until commit or close.
         this.content = new FilterOutputStream(buffered) {
             @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
             public void write(byte[] b, int off, int len) throws IOException {
+                if (sealed) {
+                    throw new IOException("message " + id + " is complete: its header section was replaced");
+                }
                 out.write(b, off, len);
             }
 
@@ -90,6 +101,55 @@ final class FileIncomingMessage implements IncomingMessage {
                 out.write(buffer);
             }
             out.force(true);
+        }
+    }
+
+    @Override
+    public void replaceHeader(byte[] header) throws IOException {
+        if (committed || closed) {
+            throw new IllegalStateException("message " + id + " is already committed or discarded");
+        }
+        buffered.flush();
+        sealed = true;
+        Path rewritten = tempContent.resolveSibling(id + ".rewrite");
+        FileChannel target = FileChannel.open(rewritten, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(tempContent), BUFFER)) {
+            OutputStream out = Channels.newOutputStream(target);
+            skipHeader(in);
+            out.write(header);
+            out.write(new byte[] {'\r', '\n'});
+            in.transferTo(out);
+            target.force(true);
+            // The rewritten file takes the incoming name; commit then moves it like any other.
+            Files.move(rewritten, tempContent, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            target.close();
+            Files.deleteIfExists(rewritten);
+            throw e;
+        }
+        channel.close();
+        channel = target;
+    }
+
+    /**
+     * Reads past the header section and the empty line after it (RFC 5322 2.1); a message without an empty
+     * line is all header and has no body.
+     */
+    private static void skipHeader(InputStream in) throws IOException {
+        int before2 = -1;
+        int before1 = -1;
+        int previous = -1;
+        long index = 0;
+        int d;
+        while ((d = in.read()) >= 0) {
+            // A CRLF at the very start, or right after another CRLF, is the empty line.
+            if (d == '\n' && previous == '\r' && (index == 1 || (before1 == '\n' && before2 == '\r'))) {
+                return;
+            }
+            before2 = before1;
+            before1 = previous;
+            previous = d;
+            index++;
         }
     }
 

@@ -19,6 +19,17 @@ public interface IncomingMessage extends AutoCloseable {
     InputStream openWritten() throws IOException;
 
     /**
+     * Replaces the header section written so far (every byte before the empty line that ends it, or all of it
+     * if there is none) with {@code header}, keeping the body; nothing may be written after. For content
+     * filters that change header fields once the whole message is in (milter SMFIR_CHGHEADER).
+     *
+     * @param header CRLF-terminated header fields, without the empty line
+     */
+    default void replaceHeader(byte[] header) throws IOException {
+        throw new IOException("this queue cannot change a received header section");
+    }
+
+    /**
      * Makes the message durable with its envelope and schedules its delivery.
      *
      * @return the queue id, shown to the client in the 250 reply

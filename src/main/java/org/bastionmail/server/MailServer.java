@@ -36,6 +36,11 @@ import org.bastionmail.dns.DnsResolver;
 import org.bastionmail.dns.DnsjavaResolver;
 import org.bastionmail.filter.AntivirusHooks;
 import org.bastionmail.filter.AntivirusSettings;
+import org.bastionmail.filter.FilterHooks;
+import org.bastionmail.filter.milter.MilterClient;
+import org.bastionmail.filter.milter.MilterSettings;
+import org.bastionmail.filter.rspamd.RspamdClient;
+import org.bastionmail.filter.rspamd.RspamdSettings;
 import org.bastionmail.imap.ImapContext;
 import org.bastionmail.imap.ImapLimits;
 import org.bastionmail.imap.ImapSession;
@@ -141,7 +146,7 @@ public final class MailServer implements AutoCloseable {
         PublicSuffixList suffixes = config.dmarc().publicSuffixList().isPresent()
                 ? PublicSuffixList.load(config.dmarc().publicSuffixList().get())
                 : PublicSuffixList.bundled();
-        MessageHooks hooks = antivirus(config, mailAuthentication(config, dns, suffixes));
+        MessageHooks hooks = filters(config, antivirus(config, mailAuthentication(config, dns, suffixes)));
         Bounces bounces = new Bounces(queue, DsnSettings.defaults(config.hostname()), config.delivery().giveUpAfter(),
                 Clock.systemUTC());
         LocalDelivery delivery = LocalDelivery.start(queue, store, directory, LocalDelivery.Options.defaults(bounces));
@@ -186,6 +191,24 @@ public final class MailServer implements AutoCloseable {
                 settings.failOpen() ? "fail open" : "fail closed");
         return new AntivirusHooks(inner, new AntivirusSettings(settings.clamd().get(), settings.timeout(),
                 settings.maxSize(), settings.failOpen()));
+    }
+
+    /** Milters, then rspamd, after the antivirus ({@code [filters]}, issue 8: content filtering). */
+    private static MessageHooks filters(Config config, MessageHooks inner) {
+        Config.Filters filters = config.filters();
+        List<FilterHooks.Step> steps = new ArrayList<>();
+        for (Config.Filters.Milter milter : filters.milters()) {
+            steps.add(new FilterHooks.Step("milter " + milter.address(),
+                    new MilterClient(new MilterSettings(milter.address(), milter.timeout())), milter.failOpen()));
+        }
+        filters.rspamd().ifPresent(rspamd -> steps.add(new FilterHooks.Step("rspamd", new RspamdClient(
+                new RspamdSettings(rspamd.url(), rspamd.timeout(), rspamd.maxSize())), rspamd.failOpen())));
+        if (steps.isEmpty()) {
+            return inner;
+        }
+        LOG.info("content filters: {}", steps.stream().map(s -> s.name() + (s.failOpen() ? " (fail open)" : ""))
+                .toList());
+        return new FilterHooks(inner, steps, config.hostname());
     }
 
     /** SPF, DKIM, DMARC and reverse DNS for inbound mail, DKIM signing for submitted mail. */

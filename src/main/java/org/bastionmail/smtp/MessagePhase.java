@@ -210,7 +210,8 @@ final class MessagePhase {
             HookVerdict verdict;
             try {
                 verdict = context.hooks().afterData(new ReceivedMessage(facts.client(), facts.helo(), tx.sender,
-                        tx.recipients, facts.account(), facts.tls(), message::openWritten, tx.trace));
+                        tx.recipients, facts.account(), facts.tls(), message::openWritten, tx.trace,
+                        Optional.of(message.id())));
             } catch (IOException | RuntimeException e) {
                 LOG.error("message checks failed", e);
                 reply(tx, Reply.LOCAL_ERROR, "local_error", conversation);
@@ -222,7 +223,31 @@ final class MessagePhase {
                     reply(tx, new Reply(refuse.code(), refuse.enhancedCode(), refuse.text()), "checks", conversation);
                     return;
                 }
-                case HookVerdict.Accept accept -> envelope = envelope.withChecks(accept.prependedHeaders(), accept.junk());
+                case HookVerdict.Discard discard -> {
+                    // Postfix's answer to a milter's discard: the client is told the message was taken.
+                    LOG.info("message {} discarded by checks: {}", message.id(), discard.reason());
+                    tx.trace.check("discard", "discarded", discard.reason());
+                    Reply taken = Reply.queued(message.id());
+                    tx.trace.reply(SmtpSession.line(taken));
+                    conversation.send(taken);
+                    return;
+                }
+                case HookVerdict.Accept accept -> {
+                    envelope = envelope.withChecks(accept.prependedHeaders(), accept.junk());
+                    if (accept.header().isPresent()) {
+                        byte[] header = accept.header().get();
+                        try {
+                            CarrierOffload.call(() -> {
+                                message.replaceHeader(header);
+                                return null;
+                            });
+                        } catch (IOException e) {
+                            LOG.error("cannot store the header section the checks changed", e);
+                            reply(tx, Reply.LOCAL_ERROR, "local_error", conversation);
+                            return;
+                        }
+                    }
+                }
             }
             Envelope accepted = envelope;
             String queueId;

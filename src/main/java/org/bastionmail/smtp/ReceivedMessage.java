@@ -21,6 +21,7 @@ import org.bastionmail.tracelog.TransactionTrace;
  * @param content the message as it will be stored (Received line included), readable as often as needed
  * @param trace the transaction's log line: every check adds its verdict here ({@link TransactionTrace#check},
  *     {@link TransactionTrace#refuse})
+ * @param queueId the id the message will have in the queue (also in its Received line); empty if unknown
  */
 public record ReceivedMessage(
         InetAddress client,
@@ -30,16 +31,31 @@ public record ReceivedMessage(
         Optional<String> account,
         Optional<String> tls,
         Content content,
-        TransactionTrace trace) {
+        TransactionTrace trace,
+        Optional<String> queueId) {
 
     public ReceivedMessage {
         recipients = List.copyOf(recipients);
     }
 
-    /** A message whose checks' verdicts are logged nowhere (tests, tools). */
+    /** A message whose checks' verdicts are logged nowhere and whose queue id is not known (tests, tools). */
     public ReceivedMessage(InetAddress client, String helo, Optional<MailAddress> sender,
             List<Envelope.Recipient> recipients, Optional<String> account, Optional<String> tls, Content content) {
-        this(client, helo, sender, recipients, account, tls, content, TransactionTrace.detached());
+        this(client, helo, sender, recipients, account, tls, content, TransactionTrace.detached(), Optional.empty());
+    }
+
+    /** A message whose queue id is not known. */
+    public ReceivedMessage(InetAddress client, String helo, Optional<MailAddress> sender,
+            List<Envelope.Recipient> recipients, Optional<String> account, Optional<String> tls, Content content,
+            TransactionTrace trace) {
+        this(client, helo, sender, recipients, account, tls, content, trace, Optional.empty());
+    }
+
+    /** A message whose checks' verdicts are logged nowhere. */
+    public ReceivedMessage(InetAddress client, String helo, Optional<MailAddress> sender,
+            List<Envelope.Recipient> recipients, Optional<String> account, Optional<String> tls, Content content,
+            Optional<String> queueId) {
+        this(client, helo, sender, recipients, account, tls, content, TransactionTrace.detached(), queueId);
     }
 
     /** Opens the stored message text from its start. */

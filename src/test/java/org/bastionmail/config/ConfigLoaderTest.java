@@ -164,6 +164,45 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void filterSettings() throws Exception {
+        Config config = ConfigLoader.load(write("""
+                [[filters.milter]]
+                address = "inet:127.0.0.1:11332"
+                fail_open = true
+                timeout = 20
+                [[filters.milter]]
+                address = "unix:/run/clamav-milter/clamav-milter.ctl"
+                [filters.rspamd]
+                url = "http://127.0.0.1:11333"
+                max_size = 1048576
+                """));
+        assertThat(config.filters().milters()).containsExactly(
+                new Config.Filters.Milter("inet:127.0.0.1:11332", true, Duration.ofSeconds(20)),
+                new Config.Filters.Milter("unix:/run/clamav-milter/clamav-milter.ctl", false, Duration.ofSeconds(60)));
+        assertThat(config.filters().rspamd()).contains(new Config.Filters.Rspamd(
+                java.net.URI.create("http://127.0.0.1:11333"), false, Duration.ofSeconds(30), 1_048_576));
+        assertThat(ConfigLoader.load(write("domains = []\n")).filters()).isEqualTo(Config.Filters.none());
+        Path bad = write("""
+                [[filters.milter]]
+                address = "127.0.0.1:11332"
+                fail_open = "no"
+                [[filters.milter]]
+                timeout = 0
+                [filters.rspamd]
+                url = "ftp://rspamd.local/"
+                colour = "red"
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(bad)).isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(6)
+                        .anyMatch(p -> p.contains("filters.milter.address: a milter address is inet:host:port"))
+                        .anyMatch(p -> p.contains("filters.milter.fail_open: must be true or false"))
+                        .anyMatch(p -> p.contains("filters.milter.address: missing"))
+                        .anyMatch(p -> p.contains("filters.milter.timeout: 0 is out of range"))
+                        .anyMatch(p -> p.contains("filters.rspamd.url"))
+                        .anyMatch(p -> p.contains("filters.rspamd.colour: unknown key")));
+    }
+
+    @Test
     void giveUpAndDelayWarningTimes() throws Exception {
         Config config = ConfigLoader.load(write("[delivery]\ngive_up_after = 259200\ndelay_warning_after = 7200\n"));
         assertThat(config.delivery().giveUpAfter()).isEqualTo(Duration.ofDays(3));

@@ -78,6 +78,37 @@ class FileQueueTest {
     }
 
     @Test
+    void aReplacedHeaderSectionIsWhatIsCommitted() throws IOException {
+        FileQueue queue = FileQueue.open(dataDir);
+        String id;
+        try (IncomingMessage message = queue.newMessage()) {
+            message.content().write(CONTENT);
+            message.replaceHeader("X-Added: yes\r\nSubject: changed\r\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(new String(message.openWritten().readAllBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("X-Added: yes\r\nSubject: changed\r\n\r\nbody\r\n");
+            // The message is complete once its header section was replaced.
+            assertThatThrownBy(() -> message.content().write('x')).isInstanceOf(IOException.class);
+            id = message.commit(envelope("bob@example.test"));
+        }
+        assertThat(Files.readString(queue.contentFile(id))).isEqualTo("X-Added: yes\r\nSubject: changed\r\n\r\nbody\r\n");
+        assertThat(files("incoming")).isEmpty();
+    }
+
+    @Test
+    void replacingTheHeaderOfAMessageWithoutBodyOrHeader() throws IOException {
+        FileQueue queue = FileQueue.open(dataDir);
+        try (IncomingMessage headerOnly = queue.newMessage(); IncomingMessage bodyOnly = queue.newMessage()) {
+            headerOnly.content().write("Subject: x\r\n".getBytes(StandardCharsets.UTF_8));
+            headerOnly.replaceHeader("Subject: y\r\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(headerOnly.openWritten().readAllBytes()).asString().isEqualTo("Subject: y\r\n\r\n");
+            bodyOnly.content().write("\r\nbody\r\n\r\nmore\r\n".getBytes(StandardCharsets.UTF_8));
+            bodyOnly.replaceHeader("X-A: 1\r\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(bodyOnly.openWritten().readAllBytes()).asString().isEqualTo("X-A: 1\r\n\r\nbody\r\n\r\nmore\r\n");
+        }
+        assertThat(files("incoming")).isEmpty();
+    }
+
+    @Test
     void aCommittedMessageSurvivesACrash() throws IOException {
         FileQueue queue = FileQueue.open(dataDir);
         IncomingMessage message = queue.newMessage();

@@ -42,6 +42,18 @@ final class FakeQueue implements MessageQueue {
             }
 
             @Override
+            public void replaceHeader(byte[] header) {
+                byte[] all = bytes.toByteArray();
+                String text = new String(all, StandardCharsets.ISO_8859_1);
+                int end = text.startsWith("\r\n") ? 0 : text.indexOf("\r\n\r\n");
+                String body = end < 0 ? "" : text.substring(end == 0 ? 2 : end + 4);
+                bytes.reset();
+                bytes.writeBytes(header);
+                bytes.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                bytes.writeBytes(body.getBytes(StandardCharsets.ISO_8859_1));
+            }
+
+            @Override
             public OutputStream content() {
                 return bytes;
             }

@@ -74,6 +74,31 @@ class MessageHooksSessionTest {
     }
 
     @Test
+    void aDiscardIsAcknowledgedButNothingIsQueued() throws Exception {
+        RecordingHooks hooks = new RecordingHooks();
+        hooks.verdict = new HookVerdict.Discard("milter discarded the message");
+        try (SessionHarness h = new SessionHarness(SmtpMode.MX, hooks)) {
+            send(h, "");
+            assertThat(h.command("Subject: hi\r\n\r\nbody\r\n.")).startsWith("250 2.0.0");
+            assertThat(h.queue.committed).isEmpty();
+            assertThat(hooks.seen.getFirst().queueId()).isPresent();
+        }
+    }
+
+    @Test
+    void aReplacedHeaderSectionIsStoredWithTheBodyKept() throws Exception {
+        RecordingHooks hooks = new RecordingHooks();
+        hooks.verdict = new HookVerdict.Accept("X-Spam-Score: 0.00\r\n", false,
+                Optional.of("Subject: changed\r\nX-Virus-Status: Clean\r\n".getBytes(StandardCharsets.US_ASCII)));
+        try (SessionHarness h = new SessionHarness(SmtpMode.MX, hooks)) {
+            send(h, "");
+            assertThat(h.command("Subject: hi\r\n\r\nbody\r\n.")).startsWith("250 2.0.0");
+            assertThat(h.onlyMessage().text()).isEqualTo("Subject: changed\r\nX-Virus-Status: Clean\r\n\r\nbody\r\n");
+            assertThat(h.onlyMessage().envelope().prependedHeaders()).isEqualTo("X-Spam-Score: 0.00\r\n");
+        }
+    }
+
+    @Test
     void aTemporaryRefusal() throws Exception {
         RecordingHooks hooks = new RecordingHooks();
         hooks.verdict = new HookVerdict.Refuse(451, "4.7.5", "DNS failure while checking the sender, try again");
