@@ -13,6 +13,9 @@ import org.bastionmail.dns.testserver.TestDnsServer;
 import org.bastionmail.filter.RspamdDaemon;
 import org.bastionmail.filter.SmtpTalk;
 import org.bastionmail.server.RunningServer;
+import org.bastionmail.tracelog.TraceMetrics;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,7 +61,8 @@ class RspamdIT {
     void spamVerdictLandsInJunkAndCleanMailInInbox() throws Exception {
         String spamToken = UUID.randomUUID().toString();
         String spam = SmtpTalk.message("Offer " + RspamdDaemon.JUNK_MARKER, "spam " + spamToken);
-        assertThat(SmtpTalk.send(server.port("smtp"), "someone@sender.test", ALICE, spam)).startsWith("250 ");
+        String spamReply = SmtpTalk.send(server.port("smtp"), "someone@sender.test", ALICE, spam);
+        assertThat(spamReply).startsWith("250 ");
         String cleanToken = UUID.randomUUID().toString();
         String clean = SmtpTalk.message("Lunch tomorrow", "Shall we meet at noon? " + cleanToken);
         assertThat(SmtpTalk.send(server.port("smtp"), "someone@sender.test", ALICE, clean)).startsWith("250 ");
@@ -73,6 +77,32 @@ class RspamdIT {
             assertThat(m).contains("X-Spam-Status: No, score=").doesNotContain("X-Spam: Yes");
         });
         assertThat(inbox).noneMatch(m -> m.contains(spamToken));
+
+        // The verdict can be found afterwards: in the transaction log and in the metrics (issue 8).
+        String queueId = spamReply.substring(spamReply.lastIndexOf(' ') + 1).strip();
+        JsonNode line = transactionLine(queueId);
+        assertThat(line.get("checks")).filteredOn(c -> c.get("name").asText().equals("rspamd"))
+                .singleElement().satisfies(c -> assertThat(c.get("result").asText()).isEqualTo("junk"));
+        assertThat(server.server().metrics().value(TraceMetrics.MESSAGES, "result", "accepted", "reason", "junk"))
+                .isGreaterThanOrEqualTo(1);
+    }
+
+    /** The transaction log's line for the message queued as {@code queueId}, once the writer has written it. */
+    private static JsonNode transactionLine(String queueId) {
+        Path log = dir.resolve("data").resolve("log").resolve("transactions.jsonl");
+        ObjectMapper json = new ObjectMapper();
+        return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            if (!java.nio.file.Files.exists(log)) {
+                return null;
+            }
+            for (String text : java.nio.file.Files.readAllLines(log)) {
+                JsonNode l = json.readTree(text);
+                if (l.path("type").asText().equals("transaction") && l.path("queue_id").asText().equals(queueId)) {
+                    return l;
+                }
+            }
+            return null;
+        }, java.util.Objects::nonNull);
     }
 
     @Test
@@ -81,6 +111,10 @@ class RspamdIT {
         String reply = SmtpTalk.send(server.port("smtp"), "someone@sender.test", ALICE,
                 SmtpTalk.message("test " + token, RspamdDaemon.GTUBE));
         assertThat(reply).startsWith("550 5.7.1 ");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                server.server().metrics().value(TraceMetrics.CHECK_REJECTIONS, "check", "rspamd") >= 1);
+        assertThat(server.server().metrics().value(TraceMetrics.MESSAGES, "result", "refused", "reason", "rspamd"))
+                .isGreaterThanOrEqualTo(1);
         assertThat(SmtpTalk.mailbox(server, ALICE, "INBOX")).noneMatch(m -> m.contains(token));
         assertThat(SmtpTalk.mailbox(server, ALICE, "Junk")).noneMatch(m -> m.contains(token));
     }
