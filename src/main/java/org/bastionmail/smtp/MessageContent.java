@@ -107,7 +107,7 @@ final class MessageContent extends OutputStream {
             sink.write(hook.rewrite(fields));
             sink.write(all, fieldsLength, all.length - fieldsLength);
         } catch (IOException e) {
-            fail(Reply.LOCAL_ERROR);
+            fail(Reply.storageFailure(e));
         }
     }
 
@@ -118,7 +118,7 @@ final class MessageContent extends OutputStream {
         try {
             sink.write(b);
         } catch (IOException e) {
-            fail(Reply.LOCAL_ERROR);
+            fail(Reply.storageFailure(e));
         }
     }
 
@@ -146,7 +146,7 @@ final class MessageContent extends OutputStream {
             try {
                 sink.flush();
             } catch (IOException e) {
-                fail(Reply.LOCAL_ERROR);
+                fail(Reply.storageFailure(e));
             }
         }
         return problem;

@@ -38,8 +38,8 @@ final class MessagePhase {
         try {
             message = CarrierOffload.call(context.queue()::newMessage);
         } catch (IOException e) {
-            LOG.error("cannot start a message in the queue", e);
-            conversation.send(Reply.LOCAL_ERROR);
+            LOG.error("cannot start a message in the queue: {}", e.toString());
+            conversation.send(Reply.storageFailure(e));
             return;
         }
         conversation.send(Reply.START_DATA);
@@ -83,9 +83,9 @@ final class MessagePhase {
             try {
                 message = CarrierOffload.call(context.queue()::newMessage);
             } catch (IOException e) {
-                LOG.error("cannot start a message in the queue", e);
+                LOG.error("cannot start a message in the queue: {}", e.toString());
                 discard(command.size(), conversation);
-                conversation.send(Reply.LOCAL_ERROR);
+                conversation.send(Reply.storageFailure(e));
                 return true;
             }
             HeaderCheck check = new HeaderCheck();
@@ -220,8 +220,8 @@ final class MessagePhase {
             try {
                 queueId = CarrierOffload.call(() -> message.commit(accepted));
             } catch (IOException e) {
-                LOG.error("queue commit failed", e);
-                conversation.send(Reply.LOCAL_ERROR);
+                LOG.error("queue commit failed: {}", e.toString());
+                conversation.send(Reply.storageFailure(e));
                 return;
             }
             LOG.info("queued {} from {} for {} recipient(s), {} bytes", queueId, tx.sender.map(MailAddress::toString)
