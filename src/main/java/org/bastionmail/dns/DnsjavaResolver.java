@@ -108,38 +108,47 @@ public final class DnsjavaResolver implements DnsResolver {
         return in;
     }
 
+    // How the records of each type become Bastion's values; package-private for the DNS answer fuzz target.
+    static final Function<org.xbill.DNS.Record, String> TXT = r -> joinStrings((TXTRecord) r);
+    static final Function<org.xbill.DNS.Record, InetAddress> A = r -> plainAddress(((ARecord) r).getAddress());
+    static final Function<org.xbill.DNS.Record, InetAddress> AAAA = r -> plainAddress(((AAAARecord) r).getAddress());
+    static final Function<org.xbill.DNS.Record, MxRecord> MX =
+            r -> new MxRecord(((MXRecord) r).getPriority(), text(((MXRecord) r).getTarget()));
+    static final Function<org.xbill.DNS.Record, TlsaRecord> TLSA = r -> {
+        TLSARecord tlsa = (TLSARecord) r;
+        return new TlsaRecord(tlsa.getCertificateUsage(), tlsa.getSelector(), tlsa.getMatchingType(),
+                tlsa.getCertificateAssociationData());
+    };
+    static final Function<org.xbill.DNS.Record, String> PTR = r -> text(((PTRRecord) r).getTarget());
+
     @Override
     public Lookup<List<String>> txt(String name) {
-        return lookup(name, Type.TXT, r -> joinStrings((TXTRecord) r));
+        return lookup(name, Type.TXT, TXT);
     }
 
     @Override
     public Lookup<List<InetAddress>> a(String name) {
-        return lookup(name, Type.A, r -> plainAddress(((ARecord) r).getAddress()));
+        return lookup(name, Type.A, A);
     }
 
     @Override
     public Lookup<List<InetAddress>> aaaa(String name) {
-        return lookup(name, Type.AAAA, r -> plainAddress(((AAAARecord) r).getAddress()));
+        return lookup(name, Type.AAAA, AAAA);
     }
 
     @Override
     public Lookup<List<MxRecord>> mx(String name) {
-        return lookup(name, Type.MX, r -> new MxRecord(((MXRecord) r).getPriority(), text(((MXRecord) r).getTarget())));
+        return lookup(name, Type.MX, MX);
     }
 
     @Override
     public Lookup<List<TlsaRecord>> tlsa(String name) {
-        return lookup(name, Type.TLSA, r -> {
-            TLSARecord tlsa = (TLSARecord) r;
-            return new TlsaRecord(tlsa.getCertificateUsage(), tlsa.getSelector(), tlsa.getMatchingType(),
-                    tlsa.getCertificateAssociationData());
-        });
+        return lookup(name, Type.TLSA, TLSA);
     }
 
     @Override
     public Lookup<List<String>> ptr(InetAddress address) {
-        return lookup(ReverseMap.fromAddress(address), Type.PTR, r -> text(((PTRRecord) r).getTarget()));
+        return lookup(ReverseMap.fromAddress(address), Type.PTR, PTR);
     }
 
     private <T> Lookup<List<T>> lookup(String name, int type, Function<org.xbill.DNS.Record, T> convert) {
