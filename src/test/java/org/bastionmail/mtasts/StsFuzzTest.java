@@ -35,6 +35,9 @@ class StsFuzzTest {
         assertThat(policy.maxAge()).isBetween(Duration.ZERO, StsPolicy.MAX_AGE_LIMIT);
         for (String pattern : policy.mx()) {
             assertThat(pattern).isNotEmpty();
+            if (pattern.startsWith("*.") && pattern.indexOf('.', 2) < 0) {
+                continue; // "*.tld" is accepted but never matches (RFC 6125 7.2), by design
+            }
             assertThat(policy.mxMatches(pattern.startsWith("*.") ? "a" + pattern.substring(1) : pattern))
                     .as("a policy matches its own mx " + pattern).isTrue();
         }
