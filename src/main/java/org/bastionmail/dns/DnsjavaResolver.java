@@ -111,7 +111,7 @@ public final class DnsjavaResolver implements DnsResolver {
     // How the records of each type become Bastion's values; package-private for the DNS answer fuzz target.
     static final Function<org.xbill.DNS.Record, String> TXT = r -> joinStrings((TXTRecord) r);
     static final Function<org.xbill.DNS.Record, InetAddress> A = r -> plainAddress(((ARecord) r).getAddress());
-    static final Function<org.xbill.DNS.Record, InetAddress> AAAA = r -> plainAddress(((AAAARecord) r).getAddress());
+    static final Function<org.xbill.DNS.Record, InetAddress> AAAA = r -> ipv6(((AAAARecord) r).getAddress());
     static final Function<org.xbill.DNS.Record, MxRecord> MX =
             r -> new MxRecord(((MXRecord) r).getPriority(), text(((MXRecord) r).getTarget()));
     static final Function<org.xbill.DNS.Record, TlsaRecord> TLSA = r -> {
@@ -285,6 +285,18 @@ public final class DnsjavaResolver implements DnsResolver {
 
     private static String text(Name name) {
         return name.equals(Name.root) ? "." : name.toString(true);
+    }
+
+    /**
+     * An AAAA record's address stays an IPv6 address, even an IPv4-mapped one (RFC 4291 2.5.5.2), which
+     * InetAddress.getByAddress would turn into an Inet4Address (found by fuzzing).
+     */
+    private static InetAddress ipv6(InetAddress address) {
+        try {
+            return java.net.Inet6Address.getByAddress(null, address.getAddress(), -1);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("an AAAA record's address has a bad length", e);
+        }
     }
 
     private static InetAddress plainAddress(InetAddress address) {
