@@ -293,7 +293,16 @@ public final class DnsjavaResolver implements DnsResolver {
      */
     private static InetAddress ipv6(InetAddress address) {
         try {
-            return java.net.Inet6Address.getByAddress(null, address.getAddress(), -1);
+            byte[] bytes = address.getAddress();
+            if (bytes.length == 4) {
+                // dnsjava already handed it over as IPv4: put the ::ffff:0:0/96 prefix back
+                byte[] mapped = new byte[16];
+                mapped[10] = (byte) 0xff;
+                mapped[11] = (byte) 0xff;
+                System.arraycopy(bytes, 0, mapped, 12, 4);
+                bytes = mapped;
+            }
+            return java.net.Inet6Address.getByAddress(null, bytes, -1);
         } catch (UnknownHostException e) {
             throw new IllegalStateException("an AAAA record's address has a bad length", e);
         }

@@ -41,7 +41,9 @@ class MimeStructureFuzzTest {
         // each part costs a bounded description plus its quoted parameters and fields, which come from the input
         long bound = 2_000L * count[0] + 4L * raw.length + 1_000;
         assertThat((long) structure.bytes().length).isLessThanOrEqualTo(bound);
-        assertThat((long) envelope.bytes().length).isLessThanOrEqualTo(bound);
+        // ENVELOPE repeats From as Sender and Reply-To, and a two-byte group ":;" becomes two address
+        // structures: linear, but by a larger factor (the first fuzz campaign found 2x the bound above)
+        assertThat((long) envelope.bytes().length).isLessThanOrEqualTo(64L * raw.length + 1_000);
 
         List<Integer> parts = new ArrayList<>();
         for (int n : path) {
