@@ -68,6 +68,8 @@ public final class LocalDelivery implements AutoCloseable {
     private final ConcurrentHashMap<String, AtomicBoolean> active = new ConcurrentHashMap<>();
     private final WorkInFlight inFlight = new WorkInFlight();
     private final AttemptTrace attempts = new AttemptTrace("local");
+    /** Entries with recipients deferred because the disk was full. */
+    private final java.util.Set<String> storageDeferred = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private LocalDelivery(FileQueue queue, MailboxStore store, Directory directory, Options options) {
@@ -81,7 +83,7 @@ public final class LocalDelivery implements AutoCloseable {
     public static LocalDelivery start(FileQueue queue, MailboxStore store, Directory directory, Options options)
             throws IOException {
         LocalDelivery local = new LocalDelivery(queue, store, directory, options);
-        queue.onCommit(local::submit);
+        queue.onCommit(local::committed);
         local.kick();
         return local;
     }
@@ -100,6 +102,33 @@ public final class LocalDelivery implements AutoCloseable {
             } else {
                 scheduleRetry(entry);
             }
+        }
+    }
+
+    /**
+     * A new message is durable in the queue, so the disk takes writes again: entries deferred because it
+     * was full are retried now rather than at their scheduled time (which could be hours away).
+     */
+    private void committed(String id) {
+        submit(id);
+        if (storageDeferred.isEmpty() || closed) {
+            return;
+        }
+        List<String> retry = List.copyOf(storageDeferred);
+        retry.forEach(storageDeferred::remove);
+        try {
+            workers.execute(() -> {
+                for (String deferred : retry) {
+                    try {
+                        queue.makeDue(Optional.of(deferred), options.clock().instant());
+                    } catch (IOException e) {
+                        LOG.warn("queue {}: cannot make it due again: {}", deferred, e.toString());
+                    }
+                    submit(deferred);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing: the next start picks them up
         }
     }
 
@@ -161,13 +190,25 @@ public final class LocalDelivery implements AutoCloseable {
                 queue.applyChanges(id, entry.get().recipients(), states).ifPresent(this::scheduleRetry);
                 attempts.record(id, entry.get().envelope().receivedAt(), entry.get().recipients(), states,
                         options.clock().instant());
+                // after the state is written, so that a retry it triggers sees the deferral
+                if (states.stream().anyMatch(LocalDelivery::deferredForSpace)) {
+                    storageDeferred.add(id);
+                }
             }
         } catch (IOException | RuntimeException e) {
             // What was stored stays stored; the retry repeats it as a no-op.
             LOG.error("queue {}: delivery pass failed, will retry", id, e);
+            if (org.bastionmail.io.DiskSpace.isFull(e)) {
+                storageDeferred.add(id);
+            }
             schedule(id, options.retries().delays().isEmpty() ? Duration.ofMinutes(1)
                     : options.retries().delays().getFirst());
         }
+    }
+
+    private static boolean deferredForSpace(RecipientState state) {
+        return state.status() == RecipientState.Status.DEFERRED
+                && state.reason().filter(r -> r.endsWith(RecipientDelivery.STORAGE_FULL)).isPresent();
     }
 
     /** Recipients this pass failed for good (a user removed since acceptance, a mailbox full for days): DSNs. */

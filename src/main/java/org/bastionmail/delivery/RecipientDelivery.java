@@ -33,6 +33,8 @@ final class RecipientDelivery {
     static final String QUEUED_FOR_REMOTE = "4.4.0 queued for remote delivery";
     /** A cap on what forwarding may add to one message, so that alias loops end. */
     static final int MAX_RECIPIENTS = 1000;
+    /** The reason text of a recipient deferred because the disk was full. */
+    static final String STORAGE_FULL = "insufficient system storage";
 
     private final MailboxStore store;
     private final Directory directory;
@@ -120,6 +122,10 @@ final class RecipientDelivery {
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.warn("queue {}: storing for {} failed: {}", entry.id(), account, e.toString());
+                if (org.bastionmail.io.DiskSpace.isFull(e)) {
+                    // RFC 3463 4.3.1; LocalDelivery retries these as soon as the disk takes writes again
+                    return retryOrFail(state, "3.1", STORAGE_FULL, now);
+                }
                 return retryOrFail(state, "3.0", "local delivery failed temporarily", now);
             }
         }

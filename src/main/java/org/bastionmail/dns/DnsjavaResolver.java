@@ -108,33 +108,42 @@ public final class DnsjavaResolver implements DnsResolver {
         return in;
     }
 
+    // How the records of each type become Bastion's values; package-private for the DNS answer fuzz target.
+    static final Function<org.xbill.DNS.Record, String> TXT = r -> joinStrings((TXTRecord) r);
+    static final Function<org.xbill.DNS.Record, InetAddress> A = r -> plainAddress(((ARecord) r).getAddress());
+    static final Function<org.xbill.DNS.Record, InetAddress> AAAA = r -> ipv6(((AAAARecord) r).getAddress());
+    static final Function<org.xbill.DNS.Record, MxRecord> MX =
+            r -> new MxRecord(((MXRecord) r).getPriority(), text(((MXRecord) r).getTarget()));
+    static final Function<org.xbill.DNS.Record, TlsaRecord> TLSA = r -> {
+        TLSARecord tlsa = (TLSARecord) r;
+        return new TlsaRecord(tlsa.getCertificateUsage(), tlsa.getSelector(), tlsa.getMatchingType(),
+                tlsa.getCertificateAssociationData());
+    };
+    static final Function<org.xbill.DNS.Record, String> PTR = r -> text(((PTRRecord) r).getTarget());
+
     @Override
     public Lookup<List<String>> txt(String name) {
-        return lookup(name, Type.TXT, r -> joinStrings((TXTRecord) r));
+        return lookup(name, Type.TXT, TXT);
     }
 
     @Override
     public Lookup<List<InetAddress>> a(String name) {
-        return lookup(name, Type.A, r -> plainAddress(((ARecord) r).getAddress()));
+        return lookup(name, Type.A, A);
     }
 
     @Override
     public Lookup<List<InetAddress>> aaaa(String name) {
-        return lookup(name, Type.AAAA, r -> plainAddress(((AAAARecord) r).getAddress()));
+        return lookup(name, Type.AAAA, AAAA);
     }
 
     @Override
     public Lookup<List<MxRecord>> mx(String name) {
-        return lookup(name, Type.MX, r -> new MxRecord(((MXRecord) r).getPriority(), text(((MXRecord) r).getTarget())));
+        return lookup(name, Type.MX, MX);
     }
 
     @Override
     public Lookup<List<TlsaRecord>> tlsa(String name) {
-        return lookup(name, Type.TLSA, r -> {
-            TLSARecord tlsa = (TLSARecord) r;
-            return new TlsaRecord(tlsa.getCertificateUsage(), tlsa.getSelector(), tlsa.getMatchingType(),
-                    tlsa.getCertificateAssociationData());
-        });
+        return lookup(name, Type.TLSA, TLSA);
     }
 
     @Override
@@ -144,7 +153,7 @@ public final class DnsjavaResolver implements DnsResolver {
 
     @Override
     public Lookup<List<String>> ptr(InetAddress address) {
-        return lookup(ReverseMap.fromAddress(address), Type.PTR, r -> text(((PTRRecord) r).getTarget()));
+        return lookup(ReverseMap.fromAddress(address), Type.PTR, PTR);
     }
 
     private <T> Lookup<List<T>> lookup(String name, int type, Function<org.xbill.DNS.Record, T> convert) {
@@ -281,6 +290,27 @@ public final class DnsjavaResolver implements DnsResolver {
 
     private static String text(Name name) {
         return name.equals(Name.root) ? "." : name.toString(true);
+    }
+
+    /**
+     * An AAAA record's address stays an IPv6 address, even an IPv4-mapped one (RFC 4291 2.5.5.2), which
+     * InetAddress.getByAddress would turn into an Inet4Address (found by fuzzing).
+     */
+    private static InetAddress ipv6(InetAddress address) {
+        try {
+            byte[] bytes = address.getAddress();
+            if (bytes.length == 4) {
+                // dnsjava already handed it over as IPv4: put the ::ffff:0:0/96 prefix back
+                byte[] mapped = new byte[16];
+                mapped[10] = (byte) 0xff;
+                mapped[11] = (byte) 0xff;
+                System.arraycopy(bytes, 0, mapped, 12, 4);
+                bytes = mapped;
+            }
+            return java.net.Inet6Address.getByAddress(null, bytes, -1);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("an AAAA record's address has a bad length", e);
+        }
     }
 
     private static InetAddress plainAddress(InetAddress address) {

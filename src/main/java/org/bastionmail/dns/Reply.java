@@ -47,7 +47,9 @@ record Reply(
         }
         List<Record> records = new ArrayList<>();
         for (Record r : answer) {
-            if (r.getType() == type && r.getName().equals(current)) {
+            // A record with empty RDATA comes out of dnsjava as an EmptyRecord whatever its type: it carries
+            // nothing the checks could use, and the converters would fail on it (found by fuzzing).
+            if (r.getType() == type && r.getName().equals(current) && r.rdataToWireCanonical().length > 0) {
                 records.add(r);
                 ttl = min(ttl, Duration.ofSeconds(r.getTTL()));
             }

@@ -137,8 +137,14 @@ final class MimeEntity {
         if (value == null) {
             return Optional.empty();
         }
-        ContentDispositionField field = ContentDispositionFieldLenientImpl.PARSER.parse(
-                new RawField("Content-Disposition", value), DecodeMonitor.SILENT);
+        ContentDispositionField field;
+        try {
+            field = ContentDispositionFieldLenientImpl.PARSER.parse(
+                    new RawField("Content-Disposition", value), DecodeMonitor.SILENT);
+        } catch (RuntimeException e) {
+            // e.g. a bare CR in the value, which Mime4j's RawField refuses: no disposition (found by fuzzing)
+            return Optional.empty();
+        }
         return field.getDispositionType() == null || field.getDispositionType().isEmpty()
                 ? Optional.empty() : Optional.of(field);
     }

@@ -65,7 +65,12 @@ final class HttpResponseReader {
         if (!code.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new BadResponse("bad status code");
         }
-        return Integer.parseInt(code);
+        int status = Integer.parseInt(code);
+        // RFC 9110 15: the first digit gives the class, 1 to 5; "000" or "999" is no status (found by fuzzing)
+        if (status < 100 || status > 599) {
+            throw new BadResponse("status code out of range");
+        }
+        return status;
     }
 
     private Map<String, String> headers() throws IOException {

@@ -39,14 +39,17 @@ public final class Listener implements AutoCloseable {
     private final Protocol protocol;
     private final ConnectionLimits limits;
     private final Blocklist blocklist;
+    /** Told of each refused connection: "banned" or "limits" (for metrics). */
+    private final java.util.function.Consumer<String> onRefusal;
     private final BurstLog refusals = new BurstLog(LOG, Clock.systemUTC(), Duration.ofSeconds(10));
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private volatile boolean closing;
 
     private Listener(String name, ServerSocket serverSocket, Handler handler, SSLContext implicitTls, Protocol protocol,
-            ConnectionLimits limits, Blocklist blocklist) {
+            ConnectionLimits limits, Blocklist blocklist, java.util.function.Consumer<String> onRefusal) {
         this.name = name;
+        this.onRefusal = onRefusal;
         this.protocol = protocol;
         this.limits = limits;
         this.blocklist = blocklist;
@@ -69,11 +72,18 @@ public final class Listener implements AutoCloseable {
      */
     public static Listener start(String name, InetSocketAddress address, SSLContext implicitTls, Protocol protocol,
             ConnectionLimits limits, Blocklist blocklist, Handler handler) throws IOException {
+        return start(name, address, implicitTls, protocol, limits, blocklist, handler, reason -> { });
+    }
+
+    /** As above; {@code onRefusal} hears of every refused connection, with "banned" or "limits" as the reason. */
+    public static Listener start(String name, InetSocketAddress address, SSLContext implicitTls, Protocol protocol,
+            ConnectionLimits limits, Blocklist blocklist, Handler handler, java.util.function.Consumer<String> onRefusal)
+            throws IOException {
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
         // The kernel's backlog bounds the connections waiting to be accepted; nothing queues in Bastion.
         socket.bind(address, 256);
-        Listener listener = new Listener(name, socket, handler, implicitTls, protocol, limits, blocklist);
+        Listener listener = new Listener(name, socket, handler, implicitTls, protocol, limits, blocklist, onRefusal);
         listener.acceptor.start();
         return listener;
     }
@@ -136,6 +146,11 @@ public final class Listener implements AutoCloseable {
     /** One line and close, on the acceptor thread: a few bytes into an empty send buffer do not block. */
     private void refuse(Socket socket, boolean banned, String reason) {
         refusals.warn(name + ": refused a connection: {}", reason);
+        try {
+            onRefusal.accept(banned ? "banned" : "limits");
+        } catch (RuntimeException e) {
+            LOG.debug("{}: refusal not counted: {}", name, e.toString());
+        }
         try {
             if (implicitTls == null) {
                 OutputStream out = socket.getOutputStream();

@@ -109,6 +109,11 @@ public final class FileQueue implements MessageQueue {
     }
 
     @Override
+    public boolean hasRoomFor(long bytes) {
+        return org.bastionmail.io.DiskSpace.usable(incoming) >= bytes;
+    }
+
+    @Override
     public IncomingMessage newMessage() throws IOException {
         checkWritable();
         for (int tries = 0; ; tries++) {

@@ -12,4 +12,12 @@ import java.io.IOException;
 public interface MessageQueue {
     /** Starts receiving a message into a temporary file of the queue. */
     IncomingMessage newMessage() throws IOException;
+
+    /**
+     * Whether the queue's file system has at least {@code bytes} free, so that SMTP can refuse a
+     * transaction up front (452 4.3.1) instead of failing at the end of DATA. A queue that cannot tell says yes.
+     */
+    default boolean hasRoomFor(long bytes) {
+        return true;
+    }
 }

@@ -378,7 +378,10 @@ public final class MailServer implements AutoCloseable {
             metrics.increment("bastion_smtp_connections_total", "listener", name);
             handler.handle(socket);
         };
-        Listener listener = Listener.start(name, address, implicitTls, protocol, connectionLimits, bans, counted);
+        metrics.counter("bastion_connections_refused_total",
+                "Connections refused before a session, per listener and reason (banned, limits).");
+        Listener listener = Listener.start(name, address, implicitTls, protocol, connectionLimits, bans, counted,
+                reason -> metrics.increment("bastion_connections_refused_total", "listener", name, "reason", reason));
         listeners.add(listener);
         LOG.info("{} listening on {}", name, listener.address());
     }

@@ -35,6 +35,14 @@ final class EnvelopePhase {
         if (params.size().isPresent() && params.size().getAsLong() > context.limits().messageSize()) {
             throw new Rejection(Reply.TOO_BIG); // RFC 1870 6.1
         }
+        // Like Postfix's queue_minfree: refuse now (RFC 1870 6.2: 452 at MAIL) rather than fail at the end of
+        // DATA. Room for the declared size twice (queue file, then the mailbox copy) plus one largest message.
+        long declared = params.size().orElse(0);
+        long needed = context.limits().messageSize() + 2 * Math.min(declared, context.limits().messageSize());
+        if (!CarrierOffload.call(() -> context.queue().hasRoomFor(needed))) {
+            LOG.warn("refusing mail: less than {} bytes free for the queue", needed);
+            throw new Rejection(Reply.INSUFFICIENT_STORAGE);
+        }
         SmtpPath path = PathParser.parse(command.path()).orElseThrow(() -> new Rejection(Reply.BAD_SENDER_SYNTAX));
         Optional<MailAddress> sender = switch (path) {
             case SmtpPath.NullPath n -> Optional.empty();

@@ -141,7 +141,7 @@ final class MessageContent extends OutputStream {
             sink.write(hook.rewrite(fields));
             sink.write(all, fieldsLength, all.length - fieldsLength);
         } catch (IOException e) {
-            fail(Reply.LOCAL_ERROR);
+            fail(Reply.storageFailure(e));
         }
     }
 
@@ -152,7 +152,7 @@ final class MessageContent extends OutputStream {
         try {
             sink.write(b);
         } catch (IOException e) {
-            fail(Reply.LOCAL_ERROR);
+            fail(Reply.storageFailure(e));
         }
     }
 
@@ -191,7 +191,7 @@ final class MessageContent extends OutputStream {
             try {
                 sink.flush();
             } catch (IOException e) {
-                fail(Reply.LOCAL_ERROR);
+                fail(Reply.storageFailure(e));
             }
         }
         return problem;

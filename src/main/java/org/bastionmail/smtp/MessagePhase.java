@@ -38,8 +38,8 @@ final class MessagePhase {
         try {
             message = CarrierOffload.call(context.queue()::newMessage);
         } catch (IOException e) {
-            LOG.error("cannot start a message in the queue", e);
-            reply(tx, Reply.LOCAL_ERROR, "local_error", conversation);
+            LOG.error("cannot start a message in the queue: {}", e.toString());
+            reply(tx, Reply.storageFailure(e), "storage", conversation);
             return;
         }
         conversation.send(Reply.START_DATA);
@@ -87,9 +87,9 @@ final class MessagePhase {
             try {
                 message = CarrierOffload.call(context.queue()::newMessage);
             } catch (IOException e) {
-                LOG.error("cannot start a message in the queue", e);
+                LOG.error("cannot start a message in the queue: {}", e.toString());
                 discard(command.size(), conversation);
-                reply(tx, Reply.LOCAL_ERROR, "local_error", conversation);
+                reply(tx, Reply.storageFailure(e), "storage", conversation);
                 return true;
             }
             HeaderCheck check = new HeaderCheck();
@@ -242,8 +242,8 @@ final class MessagePhase {
                                 return null;
                             });
                         } catch (IOException e) {
-                            LOG.error("cannot store the header section the checks changed", e);
-                            reply(tx, Reply.LOCAL_ERROR, "local_error", conversation);
+                            LOG.error("cannot store the header section the checks changed: {}", e.toString());
+                            reply(tx, Reply.storageFailure(e), "storage", conversation);
                             return;
                         }
                     }
@@ -255,8 +255,8 @@ final class MessagePhase {
                 // commit offloads its own blocking steps and waits for the queue's group commit without a carrier
                 queueId = message.commit(accepted);
             } catch (IOException e) {
-                LOG.error("queue commit failed", e);
-                reply(tx, Reply.LOCAL_ERROR, "local_error", conversation);
+                LOG.error("queue commit failed: {}", e.toString());
+                reply(tx, Reply.storageFailure(e), "storage", conversation);
                 return;
             }
             LOG.info("queued {} from {} for {} recipient(s), {} bytes", queueId, tx.sender.map(MailAddress::toString)

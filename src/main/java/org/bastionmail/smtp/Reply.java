@@ -68,6 +68,13 @@ record Reply(int code, String enhanced, String text) {
     static final Reply IDLE_TIMEOUT = new Reply(421, "4.4.2", "Idle timeout, closing connection");
     static final Reply SESSION_TIMEOUT = new Reply(421, "4.4.2", "Session time limit reached, closing connection");
     static final Reply LOCAL_ERROR = new Reply(451, "4.3.0", "Local error in processing, try again later");
+    /** RFC 5321 4.2.2 452, RFC 3463 4.3.1: the disk is full; the client keeps the message and retries. */
+    static final Reply INSUFFICIENT_STORAGE = new Reply(452, "4.3.1", "Insufficient system storage, try again later");
+
+    /** The reply for a failure to store: 452 4.3.1 when the disk is full, 451 4.3.0 otherwise. */
+    static Reply storageFailure(Throwable failure) {
+        return org.bastionmail.io.DiskSpace.isFull(failure) ? INSUFFICIENT_STORAGE : LOCAL_ERROR;
+    }
 
     static Reply challenge(String base64) {
         return new Reply(334, "", base64);
