@@ -424,12 +424,20 @@ public record Config(
      */
     public record Defence(int maxConnections, int maxConnectionsPerIp, int connectionRatePerIp, int authFailures,
             Duration authFailureWindow, Duration banTime, Duration banTimeMax, List<String> allowNetworks,
-            int messageRatePerIp, int recipientRatePerUser) {
+            int messageRatePerIp, int recipientRatePerUser, boolean authOnMx) {
         public static final int MESSAGE_RATE_PER_IP = 300;
         public static final int RECIPIENT_RATE_PER_USER = 200;
 
         public Defence {
             allowNetworks = List.copyOf(allowNetworks);
+        }
+
+        /** Settings without AUTH on the MX port. */
+        public Defence(int maxConnections, int maxConnectionsPerIp, int connectionRatePerIp, int authFailures,
+                Duration authFailureWindow, Duration banTime, Duration banTimeMax, List<String> allowNetworks,
+                int messageRatePerIp, int recipientRatePerUser) {
+            this(maxConnections, maxConnectionsPerIp, connectionRatePerIp, authFailures, authFailureWindow, banTime,
+                    banTimeMax, allowNetworks, messageRatePerIp, recipientRatePerUser, false);
         }
 
         /** Settings with the default message and recipient rates. */
@@ -447,7 +455,13 @@ public record Config(
         /** These settings with other message and recipient rates. */
         public Defence withRates(int newMessageRatePerIp, int newRecipientRatePerUser) {
             return new Defence(maxConnections, maxConnectionsPerIp, connectionRatePerIp, authFailures, authFailureWindow,
-                    banTime, banTimeMax, allowNetworks, newMessageRatePerIp, newRecipientRatePerUser);
+                    banTime, banTimeMax, allowNetworks, newMessageRatePerIp, newRecipientRatePerUser, authOnMx);
+        }
+
+        /** These settings with AUTH offered on the MX port (after STARTTLS) or not. */
+        public Defence withAuthOnMx(boolean offered) {
+            return new Defence(maxConnections, maxConnectionsPerIp, connectionRatePerIp, authFailures, authFailureWindow,
+                    banTime, banTimeMax, allowNetworks, messageRatePerIp, recipientRatePerUser, offered);
         }
     }
 

@@ -38,7 +38,7 @@ public final class ConfigLoader {
             "delay_warning_after");
     private static final Set<String> DEFENCE_KEYS = Set.of("max_connections", "max_connections_per_ip",
             "connection_rate_per_ip", "auth_failures", "auth_failure_window", "ban_time", "ban_time_max", "allow_networks",
-            "message_rate_per_ip", "recipient_rate_per_user");
+            "message_rate_per_ip", "recipient_rate_per_user", "auth_on_mx");
     private static final Set<String> SCREENING_KEYS = Set.of("banner_delay", "dnsbl", "dnsbl_threshold", "dnswl",
             "greylisting");
     private static final Set<String> GREYLISTING_KEYS = Set.of("enabled", "delay", "retry_window", "expiry",
@@ -482,7 +482,8 @@ public final class ConfigLoader {
                 Duration.ofSeconds(number(table, "defence.auth_failure_window", d.authFailureWindow().toSeconds(), 1, 7 * 86_400L)),
                 banTime, banTimeMax, networks(table.get("allow_networks"), d.allowNetworks()),
                 (int) number(table, "defence.message_rate_per_ip", d.messageRatePerIp(), 1, 1_000_000),
-                (int) number(table, "defence.recipient_rate_per_user", d.recipientRatePerUser(), 1, 1_000_000));
+                (int) number(table, "defence.recipient_rate_per_user", d.recipientRatePerUser(), 1, 1_000_000),
+                bool(table, "defence.auth_on_mx", d.authOnMx()));
     }
 
     private List<String> networks(JsonNode node, List<String> fallback) {

@@ -163,7 +163,9 @@ public final class MailServer implements AutoCloseable {
             server.screening.set(Screening.start(config, dns, server.metrics));
             Config.Listen listen = config.listen();
             if (listen.smtp().isPresent()) {
-                server.listen("smtp", listen.smtp().get(), null, server.context(SmtpMode.MX, auth, starttls));
+                // AUTH on port 25 only when asked for: the submission ports are where users authenticate
+                AuthMechanisms mxAuth = config.defence().authOnMx() ? auth : AuthMechanisms.none();
+                server.listen("smtp", listen.smtp().get(), null, server.context(SmtpMode.MX, mxAuth, starttls));
             }
             if (listen.submission().isPresent()) {
                 server.listen("submission", listen.submission().get(), null, server.context(SmtpMode.SUBMISSION, auth, starttls));

@@ -103,6 +103,7 @@ class ConfigLoaderTest {
                 [defence]
                 message_rate_per_ip = 30
                 recipient_rate_per_user = 50
+                auth_on_mx = true
                 [screening]
                 banner_delay = 3
                 dnsbl_threshold = 2
@@ -130,11 +131,13 @@ class ConfigLoaderTest {
         assertThat(screening.greylisting().spfPassDomains()).containsExactly("example.com");
         assertThat(config.defence().messageRatePerIp()).isEqualTo(30);
         assertThat(config.defence().recipientRatePerUser()).isEqualTo(50);
+        assertThat(config.defence().authOnMx()).isTrue();
 
         Config defaults = ConfigLoader.load(write("domains = []\n"));
         assertThat(defaults.screening()).isEqualTo(Config.Screening.defaults());
         assertThat(defaults.screening().greylisting().enabled()).isFalse();
         assertThat(defaults.defence().messageRatePerIp()).isEqualTo(Config.Defence.MESSAGE_RATE_PER_IP);
+        assertThat(defaults.defence().authOnMx()).as("no AUTH on port 25 unless asked for").isFalse();
         assertThat(ConfigLoader.load(write("[screening]\ngreylisting = true\n")).screening().greylisting().enabled()).isTrue();
 
         Path bad = write("""
