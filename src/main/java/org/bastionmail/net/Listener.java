@@ -39,15 +39,24 @@ public final class Listener implements AutoCloseable {
     private final Protocol protocol;
     private final ConnectionLimits limits;
     private final Blocklist blocklist;
-    /** Told of each refused connection: "banned" or "limits" (for metrics). */
-    private final java.util.function.Consumer<String> onRefusal;
+    /** Told of each refused connection (metrics, the transaction log). */
+    private final Refusals onRefusal;
+
+    /** Hears of every connection refused before a session. */
+    @FunctionalInterface
+    public interface Refusals {
+        /**
+         * @param reason "banned" (the ban list) or "limits" (connection limits)
+         */
+        void refused(InetAddress client, int port, String reason);
+    }
     private final BurstLog refusals = new BurstLog(LOG, Clock.systemUTC(), Duration.ofSeconds(10));
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private volatile boolean closing;
 
     private Listener(String name, ServerSocket serverSocket, Handler handler, SSLContext implicitTls, Protocol protocol,
-            ConnectionLimits limits, Blocklist blocklist, java.util.function.Consumer<String> onRefusal) {
+            ConnectionLimits limits, Blocklist blocklist, Refusals onRefusal) {
         this.name = name;
         this.onRefusal = onRefusal;
         this.protocol = protocol;
@@ -72,12 +81,12 @@ public final class Listener implements AutoCloseable {
      */
     public static Listener start(String name, InetSocketAddress address, SSLContext implicitTls, Protocol protocol,
             ConnectionLimits limits, Blocklist blocklist, Handler handler) throws IOException {
-        return start(name, address, implicitTls, protocol, limits, blocklist, handler, reason -> { });
+        return start(name, address, implicitTls, protocol, limits, blocklist, handler, (client, port, reason) -> { });
     }
 
-    /** As above; {@code onRefusal} hears of every refused connection, with "banned" or "limits" as the reason. */
+    /** As above; {@code onRefusal} hears of every refused connection. */
     public static Listener start(String name, InetSocketAddress address, SSLContext implicitTls, Protocol protocol,
-            ConnectionLimits limits, Blocklist blocklist, Handler handler, java.util.function.Consumer<String> onRefusal)
+            ConnectionLimits limits, Blocklist blocklist, Handler handler, Refusals onRefusal)
             throws IOException {
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
@@ -147,7 +156,7 @@ public final class Listener implements AutoCloseable {
     private void refuse(Socket socket, boolean banned, String reason) {
         refusals.warn(name + ": refused a connection: {}", reason);
         try {
-            onRefusal.accept(banned ? "banned" : "limits");
+            onRefusal.refused(socket.getInetAddress(), socket.getPort(), banned ? "banned" : "limits");
         } catch (RuntimeException e) {
             LOG.debug("{}: refusal not counted: {}", name, e.toString());
         }

@@ -77,6 +77,7 @@ import org.bastionmail.smtp.SmtpMode;
 import org.bastionmail.smtp.SmtpSession;
 import org.bastionmail.store.MailboxStore;
 import org.bastionmail.store.SqliteMailboxStore;
+import org.bastionmail.tracelog.ConnectionTrace;
 import org.bastionmail.tracelog.TraceMetrics;
 import org.bastionmail.tracelog.TraceSink;
 import org.bastionmail.tracelog.TransactionLog;
@@ -383,7 +384,11 @@ public final class MailServer implements AutoCloseable {
         metrics.counter("bastion_connections_refused_total",
                 "Connections refused before a session, per listener and reason (banned, limits).");
         Listener listener = Listener.start(name, address, implicitTls, protocol, connectionLimits, bans, counted,
-                reason -> metrics.increment("bastion_connections_refused_total", "listener", name, "reason", reason));
+                (client, port, reason) -> {
+                    metrics.increment("bastion_connections_refused_total", "listener", name, "reason", reason);
+                    // a connection line too, so that the log shows who was kept out and why
+                    new ConnectionTrace("-", client, port, name, Clock.systemUTC(), trace).end("refused_" + reason);
+                });
         listeners.add(listener);
         LOG.info("{} listening on {}", name, listener.address());
     }

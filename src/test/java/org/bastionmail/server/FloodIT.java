@@ -193,6 +193,19 @@ class FloodIT {
             assertThat(series(metrics, "bastion_auth_failures_total{protocol=\"smtp\"}")).isGreaterThanOrEqualTo(GUESSERS);
             assertThat(series(metrics, "bastion_auth_failures_total{protocol=\"imap\"}")).isGreaterThanOrEqualTo(GUESSERS);
             assertThat(series(metrics, "bastion_bans_active")).isEqualTo(GUESSERS);
+
+            // and the transaction log names every refused client and why
+            Path log = dir.resolve("log").resolve("transactions.jsonl");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+                List<String> lines = java.nio.file.Files.readAllLines(log);
+                assertThat(lines).filteredOn(l -> l.contains("\"end\":\"refused_limits\""))
+                        .hasSizeGreaterThanOrEqualTo(addresses + 10);
+                for (int g = 1; g <= GUESSERS; g++) {
+                    String guesser = "\"client\":\"127.7.0." + g + "\"";
+                    assertThat(lines).as("a refused connection line for " + guesser)
+                            .anyMatch(l -> l.contains(guesser) && l.contains("\"end\":\"refused_banned\""));
+                }
+            });
         }
     }
 
