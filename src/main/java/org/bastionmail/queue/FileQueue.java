@@ -190,10 +190,16 @@ public final class FileQueue implements MessageQueue {
         } catch (NoSuchFileException e) {
             return Optional.empty(); // removed meanwhile, or the content is missing (logged at open)
         }
-        List<RecipientState> recipients;
-        try {
-            recipients = QueueJson.readStates(readLimited(stateFile(id)));
-        } catch (NoSuchFileException e) {
+        List<RecipientState> recipients = null;
+        // Usually absent (nothing happened yet): looked for without the cost of an exception.
+        if (Files.exists(stateFile(id))) {
+            try {
+                recipients = QueueJson.readStates(readLimited(stateFile(id)));
+            } catch (NoSuchFileException e) {
+                // removed meanwhile
+            }
+        }
+        if (recipients == null) {
             recipients = envelope.recipients().stream().map(RecipientState::pending).toList();
         }
         return Optional.of(new QueueEntry(id, envelope, recipients, size));
@@ -334,7 +340,9 @@ public final class FileQueue implements MessageQueue {
     private void remove(String id) throws IOException {
         Files.deleteIfExists(envelopeFile(id));
         Files.deleteIfExists(contentFile(id));
-        Files.deleteIfExists(stateFile(id));
+        if (Files.exists(stateFile(id))) { // usually never written
+            Files.deleteIfExists(stateFile(id));
+        }
     }
 
     /** The committed content of a message, for delivery to read. */
