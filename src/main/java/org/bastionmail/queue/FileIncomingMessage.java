@@ -79,7 +79,7 @@ final class FileIncomingMessage implements IncomingMessage {
         queue.groupCommit().commit(new GroupCommit.Move(tempContent, content, tempEnvelope, envelopeFile));
         committed = true;
         closed = true;
-        queue.committed(id);
+        queue.committed(id, envelope);
         return id;
     }
 
