@@ -69,9 +69,12 @@ final class FileIncomingMessage implements IncomingMessage {
         buffered.flush();
         Path content = queue.contentFile(id);
         Path envelopeFile = queue.envelopeFile(id);
-        CarrierOffload.call(() -> {
+        // Independent files: both fsyncs at once.
+        CarrierOffload.callTogether(() -> {
             channel.force(true);
             channel.close();
+            return null;
+        }, () -> {
             writeSynced(tempEnvelope, json);
             return null;
         });

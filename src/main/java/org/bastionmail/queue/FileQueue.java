@@ -106,9 +106,10 @@ public final class FileQueue implements MessageQueue {
         for (Path envelope : list(envelopes, "*.json")) {
             String id = idOf(envelope, ".json");
             if (!Files.exists(contentFile(id))) {
-                // A commit makes the content's name durable before the envelope's exists, so an envelope
-                // without content is a removal that a crash half undid (removals are not fsync'd): the
-                // message was done with. Finish removing it.
+                // Either a removal that a crash half undid (removals are not fsync'd): the message was
+                // done with; or a commit the crash cut short, whose envelope's name became durable and
+                // its content's not: never acknowledged, since a 250 waits for both directory fsyncs.
+                // Either way, finish removing it.
                 LOG.warn("removing queue envelope {} whose message was already removed", id);
                 Files.deleteIfExists(envelope);
                 Files.deleteIfExists(stateFile(id));
