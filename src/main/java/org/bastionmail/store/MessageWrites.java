@@ -79,9 +79,12 @@ final class MessageWrites {
         if (quotaBytes < 0) {
             throw new IllegalArgumentException("negative quota");
         }
-        long size = prefix.length + CarrierOffload.call(() -> Files.size(source));
-        Path staged = CarrierOffload.call(() -> content.stage(prefix, source, size));
-        Addition addition = new Addition(account, name, deliveryKey, staged, size, flags, internalDate, quotaBytes,
+        long[] size = {0};
+        Path staged = CarrierOffload.call(() -> {
+            size[0] = prefix.length + Files.size(source);
+            return content.stage(prefix, source, size[0]);
+        });
+        Addition addition = new Addition(account, name, deliveryKey, staged, size[0], flags, internalDate, quotaBytes,
                 new CompletableFuture<>());
         Added added = null;
         try {
