@@ -97,8 +97,10 @@ final class MessageWrites {
                     return null;
                 });
             } catch (IOException | RuntimeException e) {
-                pending.remove(addition);
-                throw e;
+                // Unless a delivery before us already added it (then its outcome stands: it may be stored).
+                if (pending.remove(addition) || !addition.result().isDone()) {
+                    throw e;
+                }
             }
             added = addition.result().join();
         } catch (CompletionException e) {
