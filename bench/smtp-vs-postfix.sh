@@ -31,5 +31,8 @@ jar=target/bastion-0.1.0-SNAPSHOT-all.jar
 if [ ! -f "$jar" ] || [ -n "$(find src/main pom.xml -newer "$jar" -print -quit)" ]; then
     ./mvnw -B -ntp -q -o -DskipTests -Djacoco.skip=true package || ./mvnw -B -ntp -q -DskipTests -Djacoco.skip=true package
 fi
+# the launcher's JVM options and malloc setting, unless BASTION_JAVA_OPTS says otherwise
+: "${BASTION_JAVA_OPTS:=$(sed -n 's/^default_jvm_opts="\(.*\)"$/\1/p' bastion)}"
+export BASTION_JAVA_OPTS MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 ulimit -n "$(ulimit -Hn)"
 exec python3 bench/smtp/smtp_bench.py --jar "$jar" "$@"

@@ -299,6 +299,15 @@ def idle_memory(server, n: int, settle: float) -> tuple:
     return before, during, banners
 
 
+def launcher_jvm_opts() -> str:
+    """The JVM options of ./bastion (its default_jvm_opts line)."""
+    with open(os.path.join(HERE, "..", "..", "bastion")) as f:
+        for line in f:
+            if line.startswith('default_jvm_opts="'):
+                return line.strip()[len('default_jvm_opts="'):-1]
+    raise RuntimeError("no default_jvm_opts in ./bastion")
+
+
 def median(values):
     return statistics.median(values) if values else float("nan")
 
@@ -307,8 +316,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--jar", required=True)
     p.add_argument("--java", default=os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java"))
-    p.add_argument("--java-opts", default=os.environ.get("BASTION_JAVA_OPTS",
-                                                         "--enable-native-access=ALL-UNNAMED -XX:+UseZGC"))
+    p.add_argument("--java-opts", default=os.environ.get("BASTION_JAVA_OPTS") or launcher_jvm_opts())
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--scale", type=float, default=1.0, help="multiplies every message count")
     p.add_argument("--sizes", default="5120,102400")

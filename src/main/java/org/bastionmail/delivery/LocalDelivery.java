@@ -50,7 +50,7 @@ public final class LocalDelivery implements AutoCloseable {
         }
 
         public static Options defaults(Consumer<DeliveryReport> onReport) {
-            return new Options(4, RetrySchedule.defaults(), Clock.systemUTC(), onReport);
+            return new Options(32, RetrySchedule.defaults(), Clock.systemUTC(), onReport);
         }
     }
 

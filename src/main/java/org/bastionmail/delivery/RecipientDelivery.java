@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bastionmail.directory.Directory;
 import org.bastionmail.mail.MailAddress;
 import org.bastionmail.queue.Envelope;
@@ -39,6 +41,7 @@ final class RecipientDelivery {
     private final MailboxStore store;
     private final Directory directory;
     private final RetrySchedule retries;
+    private final Set<String> ensured = ConcurrentHashMap.newKeySet();
 
     RecipientDelivery(MailboxStore store, Directory directory, RetrySchedule retries) {
         this.store = store;
@@ -107,12 +110,13 @@ final class RecipientDelivery {
         List<String> full = new ArrayList<>();
         for (String account : deliver.accounts()) {
             try {
-                store.ensureAccount(account);
-                // The key makes a repeated attempt (after a crash, or for a second RCPT that
-                // resolves to the same account) a no-op in the store.
-                DeliveryOutcome outcome = store.deliver(account, mailboxFor(entry), entry.id() + "/" + account,
-                        entry.envelope().prependedHeaders().getBytes(StandardCharsets.UTF_8), content,
-                        entry.envelope().receivedAt(), directory.quota(account));
+                DeliveryOutcome outcome;
+                try {
+                    outcome = store(entry, content, account, !ensured.contains(account));
+                } catch (IllegalArgumentException e) {
+                    // The account's default mailboxes were removed since (an IMAP DELETE of Junk): make them again.
+                    outcome = store(entry, content, account, true);
+                }
                 switch (outcome) {
                     case DeliveryOutcome.Stored stored ->
                             LOG.info("queue {}: delivered to {} as uid {}", entry.id(), account, stored.uid());
@@ -133,6 +137,22 @@ final class RecipientDelivery {
             return retryOrFail(state, "2.2", "mailbox full: " + String.join(", ", full), now);
         }
         return state.delivered("2.0.0 delivered to " + String.join(", ", deliver.accounts()));
+    }
+
+    /**
+     * Stores one copy; {@code ensure} first creates the account's default mailboxes if missing, which is
+     * done once per account and process (a transaction of its own under the store's lock otherwise).
+     */
+    private DeliveryOutcome store(QueueEntry entry, Path content, String account, boolean ensure) throws IOException {
+        if (ensure) {
+            store.ensureAccount(account);
+            ensured.add(account);
+        }
+        // The key makes a repeated attempt (after a crash, or for a second RCPT that resolves to the
+        // same account) a no-op in the store.
+        return store.deliver(account, mailboxFor(entry), entry.id() + "/" + account,
+                entry.envelope().prependedHeaders().getBytes(StandardCharsets.UTF_8), content,
+                entry.envelope().receivedAt(), directory.quota(account));
     }
 
     /** Forwarding targets become recipients of the same entry, once each (which also ends loops). */

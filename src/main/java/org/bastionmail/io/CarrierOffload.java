@@ -39,6 +39,46 @@ public final class CarrierOffload {
     }
 
     /**
+     * Runs two pieces of independent blocking work at the same time (two fsyncs cost one disk wait), on
+     * platform threads when called from a virtual thread, one after the other otherwise; returns when
+     * both are done and rethrows what the first that failed threw.
+     */
+    public static <E extends Exception> void callTogether(Work<?, E> first, Work<?, E> second) throws E {
+        if (!Thread.currentThread().isVirtual()) {
+            first.call();
+            second.call();
+            return;
+        }
+        Callable<Object> task = second::call;
+        Future<Object> other = POOL.submit(task);
+        try {
+            call(first);
+        } finally {
+            // Both are finished before the caller goes on, whatever happened to the first.
+            boolean interrupted = false;
+            while (!other.isDone()) {
+                try {
+                    other.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    break;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            other.get();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException("cannot happen: the work is done", e);
+        } catch (ExecutionException e) {
+            throw CarrierOffload.<E>rethrow(e);
+        }
+    }
+
+    /**
      * Runs {@code work} on a platform thread when called from a virtual thread, inline otherwise, and
      * rethrows what it threw.
      */
@@ -55,16 +95,21 @@ public final class CarrierOffload {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for blocking work", e);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            @SuppressWarnings("unchecked")
-            E checked = (E) cause;
-            throw checked;
+            throw CarrierOffload.<E>rethrow(e);
         }
+    }
+
+    /** What the work threw, to be thrown again in the caller. */
+    private static <E extends Exception> E rethrow(ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof RuntimeException re) {
+            throw re;
+        }
+        if (cause instanceof Error err) {
+            throw err;
+        }
+        @SuppressWarnings("unchecked")
+        E checked = (E) cause;
+        return checked;
     }
 }

@@ -80,9 +80,12 @@ final class FileIncomingMessage implements IncomingMessage {
         buffered.flush();
         Path content = queue.contentFile(id);
         Path envelopeFile = queue.envelopeFile(id);
-        CarrierOffload.call(() -> {
+        // Independent files: both fsyncs at once.
+        CarrierOffload.callTogether(() -> {
             channel.force(true);
             channel.close();
+            return null;
+        }, () -> {
             writeSynced(tempEnvelope, json);
             return null;
         });
@@ -90,7 +93,7 @@ final class FileIncomingMessage implements IncomingMessage {
         queue.groupCommit().commit(new GroupCommit.Move(tempContent, content, tempEnvelope, envelopeFile));
         committed = true;
         closed = true;
-        queue.committed(id);
+        queue.committed(id, envelope);
         return id;
     }
 

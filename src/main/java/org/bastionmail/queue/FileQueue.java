@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -37,6 +38,7 @@ public final class FileQueue implements MessageQueue {
     private static final Logger LOG = LoggerFactory.getLogger(FileQueue.class);
     /** Our own files, but a limit keeps a damaged one from exhausting memory. */
     private static final long MAX_JSON_BYTES = 4L << 20;
+    private static final int MAX_CACHED_ENVELOPES = 10_000;
 
     private final Path incoming;
     private final Path messages;
@@ -45,6 +47,12 @@ public final class FileQueue implements MessageQueue {
     private final boolean readOnly;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock stateLock = new ReentrantLock();
+    /**
+     * The envelopes this process committed, so that delivery does not parse the JSON it has just written
+     * (an envelope never changes once committed; recipients' state lives apart). Bounded: beyond it,
+     * entries are read from their files as after a restart.
+     */
+    private final ConcurrentHashMap<String, Envelope> recentEnvelopes = new ConcurrentHashMap<>();
     private GroupCommit groupCommit;
 
     private FileQueue(Path dataDir, boolean readOnly) {
@@ -98,9 +106,10 @@ public final class FileQueue implements MessageQueue {
         for (Path envelope : list(envelopes, "*.json")) {
             String id = idOf(envelope, ".json");
             if (!Files.exists(contentFile(id))) {
-                // A commit makes the content's name durable before the envelope's exists, so an envelope
-                // without content is a removal that a crash half undid (removals are not fsync'd): the
-                // message was done with. Finish removing it.
+                // Either a removal that a crash half undid (removals are not fsync'd): the message was
+                // done with; or a commit the crash cut short, whose envelope's name became durable and
+                // its content's not: never acknowledged, since a 250 waits for both directory fsyncs.
+                // Either way, finish removing it.
                 LOG.warn("removing queue envelope {} whose message was already removed", id);
                 Files.deleteIfExists(envelope);
                 Files.deleteIfExists(stateFile(id));
@@ -146,7 +155,10 @@ public final class FileQueue implements MessageQueue {
         listeners.add(listener);
     }
 
-    void committed(String id) {
+    void committed(String id, Envelope envelope) {
+        if (recentEnvelopes.size() < MAX_CACHED_ENVELOPES) {
+            recentEnvelopes.put(id, envelope);
+        }
         for (Consumer<String> listener : listeners) {
             try {
                 listener.accept(id);
@@ -190,15 +202,22 @@ public final class FileQueue implements MessageQueue {
         Envelope envelope;
         long size;
         try {
-            envelope = QueueJson.readEnvelope(readLimited(envelopeFile(id)));
+            Envelope cached = recentEnvelopes.get(id);
+            envelope = cached != null ? cached : QueueJson.readEnvelope(readLimited(envelopeFile(id)));
             size = Files.size(contentFile(id));
         } catch (NoSuchFileException e) {
             return Optional.empty(); // removed meanwhile, or the content is missing (logged at open)
         }
-        List<RecipientState> recipients;
-        try {
-            recipients = QueueJson.readStates(readLimited(stateFile(id)));
-        } catch (NoSuchFileException e) {
+        List<RecipientState> recipients = null;
+        // Usually absent (nothing happened yet): looked for without the cost of an exception.
+        if (Files.exists(stateFile(id))) {
+            try {
+                recipients = QueueJson.readStates(readLimited(stateFile(id)));
+            } catch (NoSuchFileException e) {
+                // removed meanwhile
+            }
+        }
+        if (recipients == null) {
             recipients = envelope.recipients().stream().map(RecipientState::pending).toList();
         }
         return Optional.of(new QueueEntry(id, envelope, recipients, size));
@@ -337,9 +356,12 @@ public final class FileQueue implements MessageQueue {
      * remote repeat is a duplicate, which SMTP prefers to a loss (RFC 5321 6.1). One fsync less per message.
      */
     private void remove(String id) throws IOException {
+        recentEnvelopes.remove(id);
         Files.deleteIfExists(envelopeFile(id));
         Files.deleteIfExists(contentFile(id));
-        Files.deleteIfExists(stateFile(id));
+        if (Files.exists(stateFile(id))) { // usually never written
+            Files.deleteIfExists(stateFile(id));
+        }
     }
 
     /** The committed content of a message, for delivery to read. */

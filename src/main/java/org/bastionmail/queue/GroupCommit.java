@@ -1,13 +1,18 @@
 package org.bastionmail.queue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.bastionmail.io.DurableFiles;
 import org.slf4j.Logger;
@@ -15,10 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves committed messages into place for many sessions at once: the content files of every message
- * waiting, one fsync of {@code messages/}, then their envelopes, one fsync of {@code envelopes/}. Each
- * message's own files were fsync'd by its session before it got here, so per message the order is the
- * same as committing alone (content durable, content name durable, envelope name durable), and a
- * session is told its message is committed only after the last fsync covering it. Under load the two
+ * waiting, then their envelopes, then one fsync of {@code messages/} and one of {@code envelopes/}, at
+ * the same time. Each message's own files were fsync'd by its session before it got here, and a session
+ * is told its message is committed only after both directory fsyncs covered it. Under load the two
  * directory fsyncs are shared by every session that committed meanwhile, instead of two per message.
  */
 final class GroupCommit {
@@ -34,6 +38,12 @@ final class GroupCommit {
     private final Path messagesDir;
     private final Path envelopesDir;
     private final LinkedBlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
+    /** Fsyncs {@code envelopes/} while the committer fsyncs {@code messages/}. */
+    private final ExecutorService syncThread = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "queue-commit-sync");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     GroupCommit(Path messagesDir, Path envelopesDir) {
         this.messagesDir = messagesDir;
@@ -84,26 +94,37 @@ final class GroupCommit {
                 p.done().completeExceptionally(e);
             }
         }
-        try {
-            DurableFiles.syncDirectory(messagesDir);
-        } catch (IOException | RuntimeException e) {
-            fail(moved, e, false);
-            return;
-        }
         List<Pending> named = new ArrayList<>(moved.size());
         for (Pending p : moved) {
             try {
-                // Content first, envelope last: the envelope's name appearing is the commit.
                 Files.move(p.move().tempEnvelope(), p.move().envelope(), StandardCopyOption.ATOMIC_MOVE);
                 named.add(p);
             } catch (IOException | RuntimeException e) {
                 fail(List.of(p), e, false);
             }
         }
+        // Both directories at once: nobody is told before both fsyncs covered their message, and
+        // whichever half a crash keeps of an unacknowledged one, recovery removes it (FileQueue.recover).
+        CompletableFuture<Void> envelopesSynced = CompletableFuture.runAsync(() -> {
+            try {
+                DurableFiles.syncDirectory(envelopesDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, syncThread);
+        Throwable failure = null;
         try {
-            DurableFiles.syncDirectory(envelopesDir);
+            DurableFiles.syncDirectory(messagesDir);
         } catch (IOException | RuntimeException e) {
-            fail(named, e, true);
+            failure = e;
+        }
+        try {
+            envelopesSynced.join();
+        } catch (CompletionException | CancellationException e) {
+            failure = failure != null ? failure : e.getCause() != null ? e.getCause() : e;
+        }
+        if (failure != null) {
+            fail(named, failure, true);
             return;
         }
         for (Pending p : named) {

@@ -7,12 +7,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.bastionmail.io.CarrierOffload;
 import org.bastionmail.io.DurableFiles;
 
 /**
@@ -22,6 +28,8 @@ import org.bastionmail.io.DurableFiles;
 final class MessageWrites {
     private static final int MAX_DELIVERY_KEY_LENGTH = 512;
     private static final long MAX_UID = 0xFFFF_FFFFL; // RFC 9051 2.3.1.1: a 32-bit value
+    /** A bound on one transaction, so that a burst still commits in steps. */
+    private static final int MAX_BATCH = 128;
 
     private final StoreDatabase database;
     private final Connection db;
@@ -51,6 +59,19 @@ final class MessageWrites {
                 internalDate, quotaBytes);
     }
 
+    /** One message waiting to be added by whichever delivery holds the lock next (see {@link #addPending}). */
+    private record Addition(String account, String mailbox, Optional<String> deliveryKey, Path staged, long size,
+            String flags, Instant internalDate, long quotaBytes, CompletableFuture<Added> result) {}
+
+    private record Added(DeliveryOutcome outcome, long mailboxId) {}
+
+    private final ConcurrentLinkedQueue<Addition> pending = new ConcurrentLinkedQueue<>();
+
+    /**
+     * Adds a message. The copy is written and fsync'd outside the store's lock, in parallel with other
+     * deliveries; then the first of the waiting deliveries to get the lock adds every waiting message in
+     * one transaction: one fsync per mailbox directory and one commit for the whole batch.
+     */
     private DeliveryOutcome add(String account, String mailbox, Optional<String> deliveryKey, byte[] prefix,
             Path source, String flags, Instant internalDate, long quotaBytes) throws IOException {
         IndexRows.checkAccount(account);
@@ -58,58 +79,132 @@ final class MessageWrites {
         if (quotaBytes < 0) {
             throw new IllegalArgumentException("negative quota");
         }
-        long[] mailboxId = {0};
-        DeliveryOutcome outcome = database.withDb(() -> {
-            long size = prefix.length + Files.size(source);
-            Mailbox box = rows.findMailbox(account, name)
-                    .orElseThrow(() -> new IllegalArgumentException("no such mailbox: " + account + " " + name));
-            mailboxId[0] = box.id();
-            db.setAutoCommit(false);
-            Path written = null;
-            try {
-                // The first statement writes, so that it takes the database's write lock (or the row
-                // lock, in PostgreSQL) before anything is read: the key check and the quota check
-                // below then see every delivery that committed before.
-                long modSeq = rows.bumpModSeq(box.id());
-                if (deliveryKey.isPresent()) {
-                    Optional<Long> earlier = deliveredUid(deliveryKey.get());
-                    if (earlier.isPresent()) {
-                        db.rollback();
-                        return new DeliveryOutcome.Duplicate(earlier.get());
-                    }
-                }
-                long used = rows.usedBytesLocked(account);
-                if (size > quotaBytes - used) {
-                    db.rollback();
-                    return new DeliveryOutcome.OverQuota(used, quotaBytes);
-                }
-                long uid = rows.uidNext(box.id());
-                if (uid > MAX_UID) {
-                    throw new IOException("mailbox " + name + " of " + account + " has run out of UIDs");
-                }
-                // Content first, made durable, then the row that makes it visible.
-                written = content.contentFile(box.id(), uid);
-                content.writeContent(prefix, source, written, size);
-                rows.insertMessage(box.id(), uid, modSeq, flags, internalDate, size, account);
-                if (deliveryKey.isPresent()) {
-                    recordDelivery(deliveryKey.get(), box.id(), uid);
-                }
-                db.commit();
-                return new DeliveryOutcome.Stored(uid);
-            } catch (SQLException | IOException | RuntimeException e) {
-                db.rollback();
-                if (written != null) {
-                    Files.deleteIfExists(written);
-                }
-                throw e;
-            } finally {
-                db.setAutoCommit(true);
-            }
+        long[] size = {0};
+        Path staged = CarrierOffload.call(() -> {
+            size[0] = prefix.length + Files.size(source);
+            return content.stage(prefix, source, size[0]);
         });
-        if (outcome instanceof DeliveryOutcome.Stored) {
-            events.changed(mailboxId[0]);
+        Addition addition = new Addition(account, name, deliveryKey, staged, size[0], flags, internalDate, quotaBytes,
+                new CompletableFuture<>());
+        Added added = null;
+        try {
+            pending.add(addition);
+            try {
+                database.withDb(() -> {
+                    if (!addition.result().isDone()) {
+                        addPending();
+                    }
+                    return null;
+                });
+            } catch (IOException | RuntimeException e) {
+                // Unless a delivery before us already added it (then its outcome stands: it may be stored).
+                if (pending.remove(addition) || !addition.result().isDone()) {
+                    throw e;
+                }
+            }
+            added = addition.result().join();
+        } catch (CompletionException e) {
+            switch (e.getCause()) {
+                case IOException io -> throw new IOException(io.getMessage(), io);
+                case RuntimeException re -> throw re;
+                default -> throw new IOException("mailbox store: " + e.getCause(), e.getCause());
+            }
+        } finally {
+            if (added == null || !(added.outcome() instanceof DeliveryOutcome.Stored)) {
+                // Stored: moved into place. Otherwise the copy is not needed.
+                CarrierOffload.call(() -> Files.deleteIfExists(staged));
+            }
         }
-        return outcome;
+        if (added.outcome() instanceof DeliveryOutcome.Stored) {
+            events.changed(added.mailboxId());
+        }
+        return added.outcome();
+    }
+
+    /** Under the lock: every waiting addition in one transaction, each inside a savepoint of its own. */
+    private void addPending() throws SQLException, IOException {
+        List<Addition> batch = new ArrayList<>();
+        for (Addition a; batch.size() < MAX_BATCH && (a = pending.poll()) != null; ) {
+            batch.add(a);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Added> results = new ArrayList<>(batch.size());
+        List<Path> moved = new ArrayList<>();
+        Set<Path> dirs = new LinkedHashSet<>();
+        db.setAutoCommit(false);
+        try {
+            for (Addition a : batch) {
+                Savepoint savepoint = db.setSavepoint();
+                try {
+                    Added added = addOne(a, moved, dirs);
+                    if (added.outcome() instanceof DeliveryOutcome.Stored) {
+                        db.releaseSavepoint(savepoint);
+                    } else {
+                        db.rollback(savepoint);
+                    }
+                    results.add(added);
+                } catch (IllegalArgumentException | IOException e) {
+                    // This message only (no such mailbox, out of UIDs, its file): the others go on.
+                    db.rollback(savepoint);
+                    results.add(null);
+                    a.result().completeExceptionally(e);
+                }
+            }
+            // The new names durable before the rows that point to them.
+            for (Path dir : dirs) {
+                DurableFiles.syncDirectory(dir);
+            }
+            db.commit();
+        } catch (SQLException | IOException | RuntimeException e) {
+            db.rollback();
+            content.deleteFiles(moved);
+            for (Addition a : batch) {
+                a.result().completeExceptionally(e);
+            }
+            return;
+        } finally {
+            db.setAutoCommit(true);
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            if (results.get(i) != null) {
+                batch.get(i).result().complete(results.get(i));
+            }
+        }
+    }
+
+    private Added addOne(Addition a, List<Path> moved, Set<Path> dirs) throws SQLException, IOException {
+        Mailbox box = rows.findMailbox(a.account(), a.mailbox())
+                .orElseThrow(() -> new IllegalArgumentException("no such mailbox: " + a.account() + " " + a.mailbox()));
+        // The first statement writes, so that it takes the database's write lock (or the row lock, in
+        // PostgreSQL) before anything is read: the key check and the quota check below then see every
+        // delivery that committed before, and the earlier ones of this batch.
+        long modSeq = rows.bumpModSeq(box.id());
+        if (a.deliveryKey().isPresent()) {
+            Optional<Long> earlier = deliveredUid(a.deliveryKey().get());
+            if (earlier.isPresent()) {
+                return new Added(new DeliveryOutcome.Duplicate(earlier.get()), box.id());
+            }
+        }
+        long used = rows.usedBytesLocked(a.account());
+        if (a.size() > a.quotaBytes() - used) {
+            return new Added(new DeliveryOutcome.OverQuota(used, a.quotaBytes()), box.id());
+        }
+        long uid = rows.uidNext(box.id());
+        if (uid > MAX_UID) {
+            throw new IOException("mailbox " + a.mailbox() + " of " + a.account() + " has run out of UIDs");
+        }
+        // Content first (fsync'd when staged; its name by the batch's directory fsync), then the row.
+        Path target = content.contentFile(box.id(), uid);
+        content.moveStaged(a.staged(), target);
+        moved.add(target);
+        dirs.add(target.getParent());
+        rows.insertMessage(box.id(), uid, modSeq, a.flags(), a.internalDate(), a.size(), a.account());
+        if (a.deliveryKey().isPresent()) {
+            recordDelivery(a.deliveryKey().get(), box.id(), uid);
+        }
+        return new Added(new DeliveryOutcome.Stored(uid), box.id());
     }
 
     private Optional<Long> deliveredUid(String deliveryKey) throws SQLException {

@@ -33,11 +33,13 @@ public final class SqliteMailboxStore implements MailboxStore {
     private final MailboxWrites mailboxWrites;
     private final MessageWrites messageWrites;
     private final FlagWrites flagWrites;
+    private final MessageFiles files;
 
     private SqliteMailboxStore(StoreDatabase database, Path messagesDir) {
         this.database = database;
         IndexRows rows = new IndexRows(database.connection());
         MessageFiles files = new MessageFiles(messagesDir);
+        this.files = files;
         this.queries = new StoreQueries(database, rows, files);
         this.mailboxWrites = new MailboxWrites(database, rows, files, events);
         this.messageWrites = new MessageWrites(database, rows, files, events);
@@ -48,7 +50,12 @@ public final class SqliteMailboxStore implements MailboxStore {
     public static SqliteMailboxStore open(Path dataDir) throws IOException {
         Path storeDir = dataDir.resolve("store");
         Path messagesDir = storeDir.resolve("messages");
-        return new SqliteMailboxStore(StoreDatabase.open(storeDir, messagesDir), messagesDir);
+        SqliteMailboxStore store = new SqliteMailboxStore(StoreDatabase.open(storeDir, messagesDir), messagesDir);
+        org.bastionmail.io.CarrierOffload.call(() -> {
+            store.files.openStaging();
+            return null;
+        });
+        return store;
     }
 
     @Override

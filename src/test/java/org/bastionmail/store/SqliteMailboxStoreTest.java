@@ -115,4 +115,58 @@ class SqliteMailboxStoreTest implements MailboxStoreContract {
                 .isInstanceOf(IOException.class).hasMessageContaining("newer");
         // @AfterEach closes the store again, which is allowed.
     }
+    @Test
+    void concurrentDeliveriesShareTransactionsWithoutLossOrDuplicates() throws Exception {
+        store.ensureAccount(ALICE);
+        int keys = 20;
+        List<java.util.concurrent.Future<DeliveryOutcome>> results = new java.util.ArrayList<>();
+        java.util.concurrent.Future<DeliveryOutcome> missing;
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int round = 0; round < 2; round++) {
+                for (int i = 0; i < keys; i++) {
+                    Path file = Files.writeString(scratch.resolve("m" + i + "-" + round + ".eml"), "message " + i + "\r\n");
+                    String key = "q" + i + "/alice";
+                    results.add(threads.submit(() -> store.deliver(ALICE, "INBOX", key, file, Instant.now(), Long.MAX_VALUE)));
+                }
+            }
+            Path file = Files.writeString(scratch.resolve("nowhere.eml"), "x\r\n");
+            missing = threads.submit(() -> store.deliver(ALICE, "Nowhere", "n/alice", file, Instant.now(), Long.MAX_VALUE));
+        }
+        long stored = 0;
+        long duplicates = 0;
+        for (var result : results) {
+            DeliveryOutcome outcome = result.get();
+            stored += outcome instanceof DeliveryOutcome.Stored ? 1 : 0;
+            duplicates += outcome instanceof DeliveryOutcome.Duplicate ? 1 : 0;
+        }
+        assertThat(stored).isEqualTo(keys);
+        assertThat(duplicates).isEqualTo(keys);
+        // One bad delivery in a batch fails alone.
+        org.assertj.core.api.Assertions.assertThatThrownBy(missing::get).hasCauseInstanceOf(IllegalArgumentException.class);
+        List<StoredMessage> messages = store.messages(ALICE, "INBOX");
+        assertThat(messages).extracting(StoredMessage::uid).doesNotHaveDuplicates().hasSize(keys);
+        java.util.Set<String> contents = new java.util.HashSet<>();
+        for (StoredMessage m : messages) {
+            try (InputStream in = store.openContent(ALICE, "INBOX", m.uid()).orElseThrow()) {
+                contents.add(new String(in.readAllBytes(), StandardCharsets.US_ASCII));
+            }
+        }
+        assertThat(contents).hasSize(keys).allMatch(c -> c.matches("message [0-9]+\r\n"));
+        assertThat(store.usedBytes(ALICE)).isEqualTo(messages.stream().mapToLong(StoredMessage::size).sum());
+        try (Stream<Path> staged = Files.list(dataDir.resolve("store/incoming"))) {
+            assertThat(staged).isEmpty();
+        }
+    }
+
+    @Test
+    void stagedCopiesLeftByACrashAreRemovedAtOpenWhenOld() throws IOException {
+        Path incoming = dataDir.resolve("store/incoming");
+        Path old = Files.writeString(incoming.resolve("d1.eml"), "left by a crash\r\n");
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(7200)));
+        // Perhaps a delivery in progress in the server while the CLI opens the store: kept.
+        Path fresh = Files.writeString(incoming.resolve("d2.eml"), "being delivered\r\n");
+        reopen();
+        assertThat(old).doesNotExist();
+        assertThat(fresh).exists();
+    }
 }
