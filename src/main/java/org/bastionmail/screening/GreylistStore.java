@@ -3,15 +3,15 @@ package org.bastionmail.screening;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 import org.bastionmail.io.CarrierOffload;
+import org.bastionmail.io.SqliteDatabase;
 
 /**
  * The greylisting triplets, in {@code greylist.db} (SQLite, WAL) in the data dir, so that a restart neither
@@ -32,34 +32,22 @@ final class GreylistStore implements AutoCloseable {
      */
     record Entry(Instant firstSeen, Optional<Instant> passedAt, Instant lastSeen) {}
 
+    private final SqliteDatabase database;
     private final Connection db;
-    private final ReentrantLock lock = new ReentrantLock();
-    private boolean closed;
 
-    private GreylistStore(Connection db) {
-        this.db = db;
+    private GreylistStore(SqliteDatabase database) {
+        this.database = database;
+        this.db = database.connection();
     }
 
     static GreylistStore open(Path dataDir) throws IOException {
-        return CarrierOffload.call(() -> {
-            try {
-                Connection db = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(FILE));
-                try (Statement st = db.createStatement()) {
-                    st.execute("PRAGMA journal_mode=WAL");
-                    st.execute("PRAGMA synchronous=NORMAL");
-                    st.execute("PRAGMA busy_timeout=10000");
-                    st.execute("CREATE TABLE IF NOT EXISTS triplet (key BLOB PRIMARY KEY, first_seen INTEGER NOT NULL,"
-                            + " passed_at INTEGER, last_seen INTEGER NOT NULL) WITHOUT ROWID");
-                    st.execute("CREATE INDEX IF NOT EXISTS triplet_age ON triplet (passed_at IS NOT NULL, last_seen)");
-                } catch (SQLException e) {
-                    db.close();
-                    throw e;
-                }
-                return new GreylistStore(db);
-            } catch (SQLException e) {
-                throw new IOException("cannot open the greylist " + dataDir.resolve(FILE) + ": " + e.getMessage(), e);
+        return new GreylistStore(SqliteDatabase.open(dataDir.resolve(FILE), "the greylist", "NORMAL", List.of(), db -> {
+            try (Statement st = db.createStatement()) {
+                st.execute("CREATE TABLE IF NOT EXISTS triplet (key BLOB PRIMARY KEY, first_seen INTEGER NOT NULL,"
+                        + " passed_at INTEGER, last_seen INTEGER NOT NULL) WITHOUT ROWID");
+                st.execute("CREATE INDEX IF NOT EXISTS triplet_age ON triplet (passed_at IS NOT NULL, last_seen)");
             }
-        });
+        }));
     }
 
     Optional<Entry> find(byte[] key) throws IOException {
@@ -138,42 +126,12 @@ final class GreylistStore implements AutoCloseable {
         }
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run() throws SQLException;
-    }
-
-    private <T> T withDb(Work<T> work) throws IOException {
-        return CarrierOffload.call(() -> {
-            lock.lock();
-            try {
-                if (closed) {
-                    throw new IOException("the greylist is closed");
-                }
-                return work.run();
-            } catch (SQLException e) {
-                throw new IOException("greylist: " + e.getMessage(), e);
-            } finally {
-                lock.unlock();
-            }
-        });
+    private <T> T withDb(SqliteDatabase.Work<T> work) throws IOException {
+        return database.withDb(work);
     }
 
     @Override
     public void close() throws IOException {
-        CarrierOffload.call(() -> {
-            lock.lock();
-            try {
-                if (!closed) {
-                    closed = true;
-                    db.close();
-                }
-                return null;
-            } catch (SQLException e) {
-                throw new IOException("closing the greylist: " + e.getMessage(), e);
-            } finally {
-                lock.unlock();
-            }
-        });
+        database.close();
     }
 }
