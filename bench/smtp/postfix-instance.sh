@@ -8,6 +8,7 @@
 # Mail for bench@postfix.bench goes by virtual(8) into the Maildir DIR/mail/bench/. Everything else is
 # refused (no relaying, no DNS). Logs go to DIR/maillog.
 set -eu
+. "$(dirname "$0")/../../src/test/interop/postfix/private-postfix.sh"
 
 usage() {
     echo "usage: $0 start DIR PORT [SMTPD_PROCESSES] | stop DIR" >&2
@@ -67,37 +68,5 @@ smtp_host_lookup = native
 default_process_limit = $procs
 CF
 
-cat > "$etc/master.cf" <<CF
-127.0.0.1:$port inet n - n - $procs smtpd
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-tlsmgr    unix  -       -       n       1000?   1       tlsmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-proxywrite unix -       -       n       -       1       proxymap
-smtp      unix  -       -       n       -       -       smtp
-relay     unix  -       -       n       -       -       smtp
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-local     unix  -       n       n       -       -       local
-virtual   unix  -       n       n       -       -       virtual
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
-CF
-
-# postfix(1) reports errors to stderr only on a terminal: script(1) gives it one.
-run() {
-    script -qec "$*" /dev/null
-}
-run postfix -c "$etc" set-permissions >/dev/null
-run postfix -c "$etc" check
-run postfix -c "$etc" start
+write_master_cf "$etc" "127.0.0.1:$port" "$procs"
+start_instance "$etc"

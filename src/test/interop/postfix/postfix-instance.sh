@@ -12,6 +12,7 @@
 # under DIR/mail/, and relays everything else to [127.0.0.1]:RELAY_PORT with opportunistic STARTTLS.
 # The log is DIR/maillog. The system instance (/etc/postfix) is neither read nor started.
 set -eu
+. "$(dirname "$0")/private-postfix.sh"
 
 usage() {
     echo "usage: $0 certificates DIR | start DIR LISTEN_PORT RELAY_PORT | stop DIR" >&2
@@ -123,39 +124,5 @@ minimal_backoff_time = 5s
 maximal_backoff_time = 10s
 EOF
 
-cat > "$etc/master.cf" <<EOF
-127.0.0.2:$listen_port inet n - n - - smtpd
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-tlsmgr    unix  -       -       n       1000?   1       tlsmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-proxywrite unix -       -       n       -       1       proxymap
-smtp      unix  -       -       n       -       -       smtp
-relay     unix  -       -       n       -       -       smtp
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-local     unix  -       n       n       -       -       local
-virtual   unix  -       n       n       -       -       virtual
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
-EOF
-
-# Creates the queue directories with the owners and modes postfix insists on
-# postfix(1) writes its errors to syslog, and to stderr only when that is a terminal: script(1) gives it
-# one, so that a test sees why a start failed.
-run() {
-    script -qec "$*" /dev/null
-}
-run postfix -c "$etc" set-permissions
-run postfix -c "$etc" check
-run postfix -c "$etc" start
+write_master_cf "$etc" "127.0.0.2:$listen_port" "-"
+start_instance "$etc"

@@ -13,6 +13,7 @@
 # and static-RSA and CBC suites), a certificate valid for one day only (expiring). Every transport is discard(8): the instance never delivers or relays a
 # message, whatever it accepts.
 set -eu
+. "$(dirname "$0")/private-postfix.sh"
 
 usage() {
     echo "usage: $0 start DIR PORT plain|tls AUTH_PORT | stop DIR" >&2
@@ -107,32 +108,5 @@ elif [ "$mode" != plain ]; then
     usage
 fi
 
-cat > "$etc/master.cf" <<EOF
-127.0.0.1:$port inet n - n - - smtpd
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-tlsmgr    unix  -       -       n       1000?   1       tlsmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-proxywrite unix -       -       n       -       1       proxymap
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
-EOF
-
-# postfix(1) writes its errors to stderr only when that is a terminal: script(1) gives it one
-run() {
-    script -qec "$*" /dev/null
-}
-run postfix -c "$etc" set-permissions
-run postfix -c "$etc" check
-run postfix -c "$etc" start
+write_master_cf "$etc" "127.0.0.1:$port" "-"
+start_instance "$etc"
