@@ -167,23 +167,8 @@ public final class ClamdClient {
         if (address.startsWith("/")) {
             return UnixDomainSocketAddress.of(Path.of(address));
         }
-        int colon = address.lastIndexOf(':');
-        if (colon <= 0 || colon == address.length() - 1) {
-            throw new IllegalArgumentException("clamd address is neither host:port nor an absolute socket path: " + address);
-        }
-        String host = address.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port;
-        try {
-            port = Integer.parseInt(address.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bad clamd port: " + address);
-        }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("bad clamd port: " + address);
-        }
-        return new InetSocketAddress(host, port);
+        org.bastionmail.net.HostPort hostPort = org.bastionmail.net.HostPort.parse(address,
+                "clamd address (or the absolute path of its socket)");
+        return new InetSocketAddress(hostPort.host(), hostPort.port());
     }
 }

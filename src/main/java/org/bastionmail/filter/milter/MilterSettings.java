@@ -34,24 +34,6 @@ public record MilterSettings(String address, Duration timeout) {
         if (!address.startsWith("inet:")) {
             throw new IllegalArgumentException("a milter address is inet:host:port or unix:/path: " + address);
         }
-        String hostPort = address.substring("inet:".length());
-        int colon = hostPort.lastIndexOf(':');
-        if (colon <= 0 || colon == hostPort.length() - 1) {
-            throw new IllegalArgumentException("a milter address is inet:host:port or unix:/path: " + address);
-        }
-        String host = hostPort.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port;
-        try {
-            port = Integer.parseInt(hostPort.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            port = -1;
-        }
-        if (port < 1 || port > 65535 || host.isEmpty()) {
-            throw new IllegalArgumentException("bad milter port or host: " + address);
-        }
-        return InetSocketAddress.createUnresolved(host, port);
+        return org.bastionmail.net.HostPort.parse(address.substring("inet:".length()), "a milter address").unresolved();
     }
 }
