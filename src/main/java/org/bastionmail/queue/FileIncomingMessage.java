@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
 import org.bastionmail.io.CarrierOffload;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +35,8 @@ final class FileIncomingMessage implements IncomingMessage {
     private final BufferedOutputStream buffered;
     private final OutputStream content;
     private boolean committed;
+    /** Of every content byte written, for the envelope's check (see QueueJson.ContentCheck). */
+    private final CRC32C crc = new CRC32C();
     private boolean closed;
 
     FileIncomingMessage(FileQueue queue, String id, Path tempContent, Path tempEnvelope, FileChannel channel) {
@@ -54,6 +59,7 @@ final class FileIncomingMessage implements IncomingMessage {
                     throw new IOException("message " + id + " is complete: its header section was replaced");
                 }
                 out.write(b, off, len);
+                crc.update(b, off, len);
             }
 
             @Override
@@ -76,34 +82,77 @@ final class FileIncomingMessage implements IncomingMessage {
         if (envelope.recipients().isEmpty()) {
             throw new IllegalArgumentException("a message needs at least one recipient");
         }
-        byte[] json = QueueJson.write(envelope);
         buffered.flush();
+        byte[] json = QueueJson.write(envelope, new QueueJson.ContentCheck(channel.position(), crc.getValue()));
         Path content = queue.contentFile(id);
         Path envelopeFile = queue.envelopeFile(id);
-        // Independent files: both fsyncs at once.
-        CarrierOffload.callTogether(() -> {
-            channel.force(true);
-            channel.close();
-            return null;
-        }, () -> {
-            writeSynced(tempEnvelope, json);
-            return null;
+        // Renamed into place before anything is fsync'd, so that the fsyncs of both files and of both
+        // directories run at the same time: one disk wait before the 250. A crash before they all returned
+        // may keep the names with part of the data; FileQueue.recover tells (the envelope's JSON is cut
+        // short, or the content's length or CRC differs from what the envelope says) and removes the
+        // message, which was never acknowledged.
+        FileChannel envelopeChannel = CarrierOffload.call(() -> {
+            FileChannel out = FileChannel.open(tempEnvelope, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try {
+                ByteBuffer buffer = ByteBuffer.wrap(json);
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+                // Content first: a listed envelope always has its content.
+                Files.move(tempContent, content, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(tempEnvelope, envelopeFile, StandardCopyOption.ATOMIC_MOVE);
+                return out;
+            } catch (IOException | RuntimeException e) {
+                out.close();
+                undo(content, envelopeFile);
+                throw e;
+            }
         });
-        // The renames and the directory fsyncs are shared with the sessions committing meanwhile.
-        queue.groupCommit().commit(new GroupCommit.Move(tempContent, content, tempEnvelope, envelopeFile));
+        // From here the message may be seen (and delivered) before it is durable, as with any commit that
+        // then fails: SMTP prefers a duplicate to a loss (RFC 5321 6.1).
+        try {
+            CompletableFuture<Void> names = queue.groupCommit().request();
+            CarrierOffload.callTogether(() -> {
+                channel.force(true);
+                return null;
+            }, () -> {
+                envelopeChannel.force(true);
+                return null;
+            });
+            GroupCommit.await(names);
+        } catch (IOException | RuntimeException e) {
+            CarrierOffload.call(() -> {
+                undo(content, envelopeFile);
+                return null;
+            });
+            throw e;
+        } finally {
+            closeQuietly(envelopeChannel);
+            closeQuietly(channel);
+        }
         committed = true;
         closed = true;
         queue.committed(id, envelope);
         return id;
     }
 
-    private static void writeSynced(Path file, byte[] data) throws IOException {
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(data);
-            while (buffer.hasRemaining()) {
-                out.write(buffer);
-            }
-            out.force(true);
+    /** Not acknowledged: make sure it is not delivered either (envelope first: the entry is gone at once). */
+    private void undo(Path content, Path envelopeFile) {
+        try {
+            Files.deleteIfExists(envelopeFile);
+            Files.deleteIfExists(tempEnvelope);
+            Files.deleteIfExists(content);
+        } catch (IOException e) {
+            // Left for the next open: a torn or unmatched entry is removed there.
+            LOG.error("cannot remove the unacknowledged queue files of {}: {}", id, e.toString());
+        }
+    }
+
+    private void closeQuietly(FileChannel c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            LOG.warn("cannot close a queue file of {}: {}", id, e.toString());
         }
     }
 
@@ -117,13 +166,14 @@ final class FileIncomingMessage implements IncomingMessage {
         Path rewritten = tempContent.resolveSibling(id + ".rewrite");
         FileChannel target = FileChannel.open(rewritten, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(tempContent), BUFFER)) {
-            OutputStream out = Channels.newOutputStream(target);
+            crc.reset();
+            OutputStream out = new CheckedOutputStream(Channels.newOutputStream(target), crc);
             skipHeader(in);
             out.write(header);
             out.write(new byte[] {'\r', '\n'});
             in.transferTo(out);
-            target.force(true);
-            // The rewritten file takes the incoming name; commit then moves it like any other.
+            // Not fsync'd here: commit fsyncs this channel. The rewritten file takes the incoming name;
+            // commit then moves it like any other.
             Files.move(rewritten, tempContent, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {
             target.close();

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * queue/incoming/&lt;id&gt;.eml, .json   being received; removed at open
  * queue/messages/&lt;id&gt;.eml         committed content
- * queue/envelopes/&lt;id&gt;.json       committed envelope; its presence is the commit
+ * queue/envelopes/&lt;id&gt;.json       committed envelope with the content's length and CRC-32C; its
+ *                                  presence, whole and matching the content, is the commit
  * queue/state/&lt;id&gt;.json           per-recipient state once anything happened; absent: all pending
  * </pre>
  *
@@ -105,16 +106,55 @@ public final class FileQueue implements MessageQueue {
         }
         for (Path envelope : list(envelopes, "*.json")) {
             String id = idOf(envelope, ".json");
+            if (!QueueId.isValid(id)) {
+                continue;
+            }
             if (!Files.exists(contentFile(id))) {
                 // Either a removal that a crash half undid (removals are not fsync'd): the message was
                 // done with; or a commit the crash cut short, whose envelope's name became durable and
                 // its content's not: never acknowledged, since a 250 waits for both directory fsyncs.
                 // Either way, finish removing it.
                 LOG.warn("removing queue envelope {} whose message was already removed", id);
-                Files.deleteIfExists(envelope);
-                Files.deleteIfExists(stateFile(id));
+                removeFiles(id);
+            } else if (!complete(id)) {
+                // The files and both directories are fsync'd at the same time and the 250 waits for all
+                // four: a crash before that may keep the names with only part of the data. Never
+                // acknowledged, so removed rather than delivered damaged.
+                LOG.warn("removing queue message {} whose commit a crash cut short", id);
+                removeFiles(id);
             }
         }
+    }
+
+    /**
+     * Whether entry {@code id}'s envelope is whole and its content is what the envelope says it is (length
+     * and CRC-32C); an envelope that is whole but not understood, or from before the check, counts as
+     * complete (it is reported when read, not removed).
+     */
+    private boolean complete(String id) throws IOException {
+        byte[] json;
+        try {
+            json = readLimited(envelopeFile(id));
+        } catch (IOException e) {
+            LOG.error("cannot read queue envelope {}: {}", id, e.getMessage());
+            return true;
+        }
+        if (QueueJson.torn(json)) {
+            return false;
+        }
+        Optional<QueueJson.ContentCheck> check;
+        try {
+            check = QueueJson.readContentCheck(json);
+        } catch (IOException e) {
+            return true; // reported by entries()
+        }
+        return check.isEmpty() || ContentCheckFile.matches(contentFile(id), check.get());
+    }
+
+    private void removeFiles(String id) throws IOException {
+        Files.deleteIfExists(envelopeFile(id));
+        Files.deleteIfExists(contentFile(id));
+        Files.deleteIfExists(stateFile(id));
     }
 
     @Override

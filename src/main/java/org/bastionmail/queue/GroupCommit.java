@@ -2,9 +2,7 @@ package org.bastionmail.queue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -15,29 +13,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.bastionmail.io.DurableFiles;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Moves committed messages into place for many sessions at once: the content files of every message
- * waiting, then their envelopes, then one fsync of {@code messages/} and one of {@code envelopes/}, at
- * the same time. Each message's own files were fsync'd by its session before it got here, and a session
- * is told its message is committed only after both directory fsyncs covered it. Under load the two
- * directory fsyncs are shared by every session that committed meanwhile, instead of two per message.
+ * Makes the new names in {@code messages/} and {@code envelopes/} durable for many sessions at once: one
+ * fsync of each directory, at the same time, for every session that asked meanwhile. A session renames
+ * its files into place first, then asks ({@link #request}), then fsyncs its own two files while the
+ * directories are synced: the 250 waits for one disk wait, not two in series. Every fsync of a batch starts
+ * after every rename of the sessions in it, because a session asks only after its renames.
  */
 final class GroupCommit {
-    private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
     /** A bound on one batch, so that a long burst still gets its replies in steps. */
     private static final int MAX_BATCH = 256;
 
-    /** One message to move into place: its fsync'd temporary files and their final names. */
-    record Move(Path tempContent, Path content, Path tempEnvelope, Path envelope) {}
-
-    private record Pending(Move move, CompletableFuture<Void> done) {}
-
     private final Path messagesDir;
     private final Path envelopesDir;
-    private final LinkedBlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<CompletableFuture<Void>> waiting = new LinkedBlockingQueue<>();
     /** Fsyncs {@code envelopes/} while the committer fsyncs {@code messages/}. */
     private final ExecutorService syncThread = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "queue-commit-sync");
@@ -51,16 +41,23 @@ final class GroupCommit {
         Thread.ofPlatform().name("queue-commit").daemon(true).start(this::run);
     }
 
-    /** Moves the message into place; returns once its envelope's name is durable, or throws. */
-    void commit(Move move) throws IOException {
+    /**
+     * Asks for both directories to be fsync'd after this call; the future completes when they were, or
+     * fails. The caller's renames must be done before it asks.
+     */
+    CompletableFuture<Void> request() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        waiting.add(new Pending(move, done));
+        waiting.add(done);
+        return done;
+    }
+
+    /** Waits for a {@link #request}; throws what the fsync threw. */
+    static void await(CompletableFuture<Void> done) throws IOException {
         try {
             done.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            // The commit may still happen: the caller must not acknowledge, and the message may be
-            // delivered without its 250, which SMTP allows (RFC 5321 6.1: duplicates over loss).
+            // The names may still become durable: the caller must not acknowledge, and removes its files.
             throw new IOException("interrupted while committing to the queue", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
@@ -71,7 +68,7 @@ final class GroupCommit {
     }
 
     private void run() {
-        List<Pending> batch = new ArrayList<>();
+        List<CompletableFuture<Void>> batch = new ArrayList<>();
         while (true) {
             batch.clear();
             try {
@@ -80,31 +77,11 @@ final class GroupCommit {
                 return;
             }
             waiting.drainTo(batch, MAX_BATCH - 1);
-            commitBatch(batch);
+            syncBatch(batch);
         }
     }
 
-    private void commitBatch(List<Pending> batch) {
-        List<Pending> moved = new ArrayList<>(batch.size());
-        for (Pending p : batch) {
-            try {
-                Files.move(p.move().tempContent(), p.move().content(), StandardCopyOption.ATOMIC_MOVE);
-                moved.add(p);
-            } catch (IOException | RuntimeException e) {
-                p.done().completeExceptionally(e);
-            }
-        }
-        List<Pending> named = new ArrayList<>(moved.size());
-        for (Pending p : moved) {
-            try {
-                Files.move(p.move().tempEnvelope(), p.move().envelope(), StandardCopyOption.ATOMIC_MOVE);
-                named.add(p);
-            } catch (IOException | RuntimeException e) {
-                fail(List.of(p), e, false);
-            }
-        }
-        // Both directories at once: nobody is told before both fsyncs covered their message, and
-        // whichever half a crash keeps of an unacknowledged one, recovery removes it (FileQueue.recover).
+    private void syncBatch(List<CompletableFuture<Void>> batch) {
         CompletableFuture<Void> envelopesSynced = CompletableFuture.runAsync(() -> {
             try {
                 DurableFiles.syncDirectory(envelopesDir);
@@ -121,29 +98,15 @@ final class GroupCommit {
         try {
             envelopesSynced.join();
         } catch (CompletionException | CancellationException e) {
-            failure = failure != null ? failure : e.getCause() != null ? e.getCause() : e;
+            Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
+            failure = failure != null ? failure : cause != null ? cause : e;
         }
-        if (failure != null) {
-            fail(named, failure, true);
-            return;
-        }
-        for (Pending p : named) {
-            p.done().complete(null);
-        }
-    }
-
-    /** Not acknowledged: make sure it is not delivered either. */
-    private static void fail(List<Pending> pending, Throwable cause, boolean envelopeMoved) {
-        for (Pending p : pending) {
-            try {
-                if (envelopeMoved) {
-                    Files.deleteIfExists(p.move().envelope());
-                }
-                Files.deleteIfExists(p.move().content());
-            } catch (IOException e) {
-                LOG.error("cannot remove the unacknowledged queue files of {}", p.move().content(), e);
+        for (CompletableFuture<Void> done : batch) {
+            if (failure != null) {
+                done.completeExceptionally(failure);
+            } else {
+                done.complete(null);
             }
-            p.done().completeExceptionally(cause);
         }
     }
 }

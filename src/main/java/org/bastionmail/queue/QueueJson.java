@@ -30,20 +30,53 @@ final class QueueJson {
 
     record EnvelopeJson(int format, AddressJson sender, List<RecipientJson> recipients, String body,
             boolean smtpUtf8, String ret, String envId, boolean requireTls, String clientAddress,
-            String clientHelo, String authenticatedAccount, String receivedAt, String prependedHeaders, Boolean junk) {}
+            String clientHelo, String authenticatedAccount, String receivedAt, String prependedHeaders, Boolean junk,
+            Long contentLength, Long contentCrc32c) {}
+
+    /**
+     * What the content file held when its envelope was written: recovery compares, because the content and
+     * the envelope are fsync'd at the same time and a crash before the 250 may keep the envelope and only
+     * part of the content. Absent in envelopes written before this check existed.
+     */
+    record ContentCheck(long length, long crc32c) {}
 
     record StateJson(RecipientJson recipient, String status, String reason, int attempts, String nextAttempt,
             AddressJson forwardedFrom, Boolean delayReported) {}
 
     record StatesJson(int format, List<StateJson> recipients) {}
 
-    static byte[] write(Envelope e) throws IOException {
+    static byte[] write(Envelope e, ContentCheck check) throws IOException {
         List<RecipientJson> recipients = e.recipients().stream().map(QueueJson::recipient).toList();
         return MAPPER.writeValueAsBytes(new EnvelopeJson(FORMAT, e.sender().map(QueueJson::address).orElse(null),
                 recipients, e.body().name(), e.smtpUtf8(), e.ret().map(Enum::name).orElse(null),
                 e.envId().orElse(null), e.requireTls(), e.clientAddress(), e.clientHelo(),
                 e.authenticatedAccount().orElse(null), e.receivedAt().toString(),
-                e.prependedHeaders().isEmpty() ? null : e.prependedHeaders(), e.junk() ? Boolean.TRUE : null));
+                e.prependedHeaders().isEmpty() ? null : e.prependedHeaders(), e.junk() ? Boolean.TRUE : null,
+                check.length(), check.crc32c()));
+    }
+
+    /**
+     * Whether {@code json} is not even well-formed JSON (empty, cut short, zeros where a crash lost a
+     * block): an envelope file in that state was never completely written, so never acknowledged. An
+     * envelope that is well-formed but not understood (a newer format) is not torn.
+     */
+    static boolean torn(byte[] json) {
+        try {
+            var tree = MAPPER.readTree(json);
+            return tree == null || !tree.isObject();
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** The content check of a well-formed envelope; empty if it has none (an older file). */
+    static Optional<ContentCheck> readContentCheck(byte[] json) throws IOException {
+        EnvelopeJson e = MAPPER.readValue(json, EnvelopeJson.class);
+        checkFormat(e.format());
+        if (e.contentLength() == null || e.contentCrc32c() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ContentCheck(e.contentLength(), e.contentCrc32c()));
     }
 
     static Envelope readEnvelope(byte[] json) throws IOException {
