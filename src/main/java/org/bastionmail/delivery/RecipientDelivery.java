@@ -119,7 +119,8 @@ final class RecipientDelivery {
                 }
                 switch (outcome) {
                     case DeliveryOutcome.Stored stored ->
-                            LOG.info("queue {}: delivered to {} as uid {}", entry.id(), account, stored.uid());
+                            // DEBUG: the transaction log has the delivery; "queued" is the message's INFO line
+                            LOG.debug("queue {}: delivered to {} as uid {}", entry.id(), account, stored.uid());
                     case DeliveryOutcome.Duplicate _ -> { }
                     case DeliveryOutcome.OverQuota over ->
                             full.add(account + " (" + over.usedBytes() + " of " + over.limitBytes() + " bytes used)");

@@ -1,12 +1,10 @@
 package org.bastionmail.mailauth;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.bastionmail.dkim.DkimResult;
 import org.bastionmail.dkim.DkimVerdict;
 import org.bastionmail.dmarc.DmarcRecord;
@@ -32,7 +30,6 @@ import org.bastionmail.spf.SpfResult;
 public final class AuthenticationResults {
     public static final String FIELD_NAME = "Authentication-Results";
     private static final int LINE = 78;
-    private static final Pattern BREAK = Pattern.compile("(?<=\\S) (?=\\S)");
 
     private AuthenticationResults() {}
 
@@ -134,6 +131,23 @@ public final class AuthenticationResults {
         return d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
     }
 
+    /** Splits {@code word} at each space that has a non-white-space character on both sides. */
+    private static void breakable(String word, List<String> pieces) {
+        int start = 0;
+        for (int i = 1; i + 1 < word.length(); i++) {
+            if (word.charAt(i) == ' ' && !white(word.charAt(i - 1)) && !white(word.charAt(i + 1))) {
+                pieces.add(word.substring(start, i));
+                start = i + 1;
+            }
+        }
+        pieces.add(start == 0 ? word : word.substring(start));
+    }
+
+    /** What {@code \s} matches in a regular expression: space, tab, LF, VT, FF, CR. */
+    private static boolean white(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0b || c == '\f' || c == '\r';
+    }
+
     /** RFC 8601 2.2: {@code authserv-id; resinfo; resinfo}, or {@code authserv-id; none} when nothing was checked. */
     static String fold(String authservId, List<List<String>> results) {
         StringBuilder out = new StringBuilder(authservId);
@@ -146,7 +160,8 @@ public final class AuthenticationResults {
             boolean first = true;
             // break only at single spaces between other characters: every space written is a separator, or
             // inside a comment or quoted-string, where FWS is allowed and unfolding gives back the same text
-            List<String> pieces = words.stream().flatMap(w -> Arrays.stream(BREAK.split(w))).toList();
+            List<String> pieces = new ArrayList<>();
+            words.forEach(w -> breakable(w, pieces));
             for (String word : pieces) {
                 if (first) {
                     first = false;

@@ -89,10 +89,13 @@ public final class InboundChecks {
         if (decision instanceof Decision.Accept accept && !accept.tags().isEmpty()) {
             fields.add(TAG_FIELD + ": " + String.join(", ", accept.tags()) + "\r\n");
         }
-        LOG.info("checks for {} from {}: spf={} dkim={} dmarc={} iprev={} helo={} -> {}", mailFrom.isEmpty() ? "<>" : mailFrom,
-                client.getHostAddress(), spfMailFrom.verdict(), signatures.stream().map(r -> r.verdict().keyword()).toList(),
-                dmarcResult.map(r -> r.verdict().keyword()).orElse("none"), reverse.verdict().keyword(),
-                heloName.verdict(), decision);
+        // DEBUG: every verdict is in the transaction log's line; a refusal has its own INFO line (MessagePhase)
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("checks for {} from {}: spf={} dkim={} dmarc={} iprev={} helo={} -> {}", mailFrom.isEmpty() ? "<>" : mailFrom,
+                    client.getHostAddress(), spfMailFrom.verdict(), signatures.stream().map(r -> r.verdict().keyword()).toList(),
+                    dmarcResult.map(r -> r.verdict().keyword()).orElse("none"), reverse.verdict().keyword(),
+                    heloName.verdict(), decision);
+        }
         return new Outcome(decision, findings, String.join("", fields));
     }
 

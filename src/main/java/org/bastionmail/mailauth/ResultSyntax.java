@@ -18,6 +18,7 @@ final class ResultSyntax {
     // RFC 5322 3.2.3 dot-atom, for the local part of smtp.mailfrom
     private static final Pattern DOT_ATOM =
             Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
+    private static final Pattern SPACES = Pattern.compile(" +");
     private static final Pattern DOMAIN = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?");
 
     private ResultSyntax() {}
@@ -126,7 +127,7 @@ final class ResultSyntax {
             escaped.append(c);
         }
         List<String> words = new ArrayList<>();
-        for (String word : escaped.toString().trim().split(" +")) {
+        for (String word : SPACES.split(escaped.toString().trim())) {
             if (!word.isEmpty()) {
                 words.add(word);
             }

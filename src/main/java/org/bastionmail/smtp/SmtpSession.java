@@ -77,7 +77,10 @@ public final class SmtpSession implements Runnable {
     /** Runs the whole session and closes the connection. Never throws. */
     @Override
     public void run() {
-        LOG.info("session {} from {} ({})", id, client.getHostAddress(), context.mode());
+        // DEBUG: the transaction log has a line per connection; the main log keeps one INFO line per message
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("session {} from {} ({})", id, client.getHostAddress(), context.mode());
+        }
         String end = "closed";
         try {
             conversation = new Conversation(plainSocket, context.limits(), context.clock());
@@ -131,7 +134,7 @@ public final class SmtpSession implements Runnable {
                     // nothing more to do
                 }
             }
-            LOG.info("session {} ended", id);
+            LOG.debug("session {} ended", id);
         }
     }
 

@@ -1,12 +1,12 @@
 package org.bastionmail.tracelog;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,79 +31,115 @@ public final class TraceJson {
 
     /** The event as one line, without the line feed. */
     public static String line(TraceEvent event) {
-        ObjectNode json = MAPPER.createObjectNode();
-        json.put("ts", event.at().toString());
-        switch (event) {
-            case TraceEvent.Connection c -> {
-                json.put("type", "connection");
-                json.put("session", text(c.session()));
-                json.put("client", text(c.client()));
-                json.put("port", c.port());
-                c.rdns().ifPresent(r -> json.put("rdns", text(r)));
-                json.put("listener", text(c.listener()));
-                tls(json, c.tls());
-                c.user().ifPresent(u -> json.put("user", text(u)));
-                json.put("transactions", c.transactions());
-                json.put("duration_ms", c.duration().toMillis());
-                json.put("end", text(c.end()));
-                checks(json, c.checks());
+        // Streamed field by field (no tree of nodes per event): the same fields in the same order, through
+        // the same factory and so the same escapes as a tree written by MAPPER.
+        StringWriter out = new StringWriter(512);
+        try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("ts", event.at().toString());
+            switch (event) {
+                case TraceEvent.Connection c -> {
+                    json.writeStringField("type", "connection");
+                    json.writeStringField("session", text(c.session()));
+                    json.writeStringField("client", text(c.client()));
+                    json.writeNumberField("port", c.port());
+                    if (c.rdns().isPresent()) {
+                        json.writeStringField("rdns", text(c.rdns().get()));
+                    }
+                    json.writeStringField("listener", text(c.listener()));
+                    tls(json, c.tls());
+                    if (c.user().isPresent()) {
+                        json.writeStringField("user", text(c.user().get()));
+                    }
+                    json.writeNumberField("transactions", c.transactions());
+                    json.writeNumberField("duration_ms", c.duration().toMillis());
+                    json.writeStringField("end", text(c.end()));
+                    checks(json, c.checks());
+                }
+                case TraceEvent.Transaction t -> {
+                    json.writeStringField("type", "transaction");
+                    json.writeStringField("session", text(t.session()));
+                    json.writeStringField("client", text(t.client()));
+                    json.writeStringField("helo", text(t.helo()));
+                    tls(json, t.tls());
+                    if (t.user().isPresent()) {
+                        json.writeStringField("user", text(t.user().get()));
+                    }
+                    json.writeStringField("mail_from", text(t.mailFrom()));
+                    json.writeArrayFieldStart("rcpt");
+                    for (TraceEvent.Recipient r : t.recipients()) {
+                        json.writeStartObject();
+                        json.writeStringField("address", text(r.address()));
+                        json.writeStringField("reply", text(r.reply()));
+                        json.writeEndObject();
+                    }
+                    json.writeEndArray();
+                    if (t.messageId().isPresent()) {
+                        json.writeStringField("message_id", text(t.messageId().get()));
+                    }
+                    json.writeNumberField("size", t.size());
+                    checks(json, t.checks());
+                    if (t.queueId().isPresent()) {
+                        json.writeStringField("queue_id", text(t.queueId().get()));
+                    }
+                    if (t.reply().isPresent()) {
+                        json.writeStringField("reply", text(t.reply().get()));
+                    }
+                    json.writeStringField("result", text(t.result()));
+                    json.writeStringField("reason", text(t.reason()));
+                }
+                case TraceEvent.Delivery d -> {
+                    json.writeStringField("type", "delivery");
+                    json.writeStringField("queue_id", text(d.queueId()));
+                    json.writeStringField("recipient", text(d.recipient()));
+                    json.writeStringField("kind", text(d.kind()));
+                    json.writeStringField("result", text(d.result()));
+                    if (d.remoteHost().isPresent()) {
+                        json.writeStringField("remote_host", text(d.remoteHost().get()));
+                    }
+                    json.writeStringField("reply", text(d.reply()));
+                    json.writeNumberField("attempt", d.attempt());
+                    json.writeNumberField("latency_ms", d.latency().toMillis());
+                }
             }
-            case TraceEvent.Transaction t -> {
-                json.put("type", "transaction");
-                json.put("session", text(t.session()));
-                json.put("client", text(t.client()));
-                json.put("helo", text(t.helo()));
-                tls(json, t.tls());
-                t.user().ifPresent(u -> json.put("user", text(u)));
-                json.put("mail_from", text(t.mailFrom()));
-                ArrayNode rcpts = json.putArray("rcpt");
-                t.recipients().forEach(r -> rcpts.addObject().put("address", text(r.address())).put("reply", text(r.reply())));
-                t.messageId().ifPresent(m -> json.put("message_id", text(m)));
-                json.put("size", t.size());
-                checks(json, t.checks());
-                t.queueId().ifPresent(q -> json.put("queue_id", text(q)));
-                t.reply().ifPresent(r -> json.put("reply", text(r)));
-                json.put("result", text(t.result()));
-                json.put("reason", text(t.reason()));
-            }
-            case TraceEvent.Delivery d -> {
-                json.put("type", "delivery");
-                json.put("queue_id", text(d.queueId()));
-                json.put("recipient", text(d.recipient()));
-                json.put("kind", text(d.kind()));
-                json.put("result", text(d.result()));
-                d.remoteHost().ifPresent(h -> json.put("remote_host", text(h)));
-                json.put("reply", text(d.reply()));
-                json.put("attempt", d.attempt());
-                json.put("latency_ms", d.latency().toMillis());
-            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("a JSON line that cannot be written", e);
         }
-        try {
-            return MAPPER.writeValueAsString(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree that cannot be written", e);
+        return out.toString();
+    }
+
+    private static void tls(JsonGenerator json, Optional<TraceEvent.Tls> tls) throws IOException {
+        if (tls.isPresent()) {
+            json.writeObjectFieldStart("tls");
+            json.writeStringField("protocol", text(tls.get().protocol()));
+            json.writeStringField("cipher", text(tls.get().cipher()));
+            json.writeEndObject();
         }
     }
 
-    private static void tls(ObjectNode json, Optional<TraceEvent.Tls> tls) {
-        tls.ifPresent(t -> json.putObject("tls").put("protocol", text(t.protocol())).put("cipher", text(t.cipher())));
-    }
-
-    private static void checks(ObjectNode json, List<TraceEvent.Check> checks) {
-        ArrayNode array = json.putArray("checks");
+    private static void checks(JsonGenerator json, List<TraceEvent.Check> checks) throws IOException {
+        json.writeArrayFieldStart("checks");
         for (TraceEvent.Check check : checks) {
-            ObjectNode node = array.addObject().put("name", text(check.name())).put("result", text(check.result()));
+            json.writeStartObject();
+            json.writeStringField("name", text(check.name()));
+            json.writeStringField("result", text(check.result()));
             if (!check.detail().isEmpty()) {
-                node.put("detail", text(check.detail()));
+                json.writeStringField("detail", text(check.detail()));
             }
             if (check.refused()) {
-                node.put("refused", true);
+                json.writeBooleanField("refused", true);
             }
+            json.writeEndObject();
         }
+        json.writeEndArray();
     }
 
     /** At most {@link #MAX_VALUE} chars, never half a surrogate pair; lone surrogates become U+FFFD. */
     static String text(String value) {
+        if (value.length() <= MAX_VALUE && !hasSurrogate(value)) {
+            return value; // the usual case: nothing to cut or replace, no copy
+        }
         boolean cut = value.length() > MAX_VALUE;
         String kept = cut ? value.substring(0, MAX_VALUE) : value;
         StringBuilder out = new StringBuilder(kept.length() + CUT.length());
@@ -118,6 +154,15 @@ public final class TraceJson {
             }
         }
         return cut ? out.append(CUT).toString() : out.toString();
+    }
+
+    private static boolean hasSurrogate(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isSurrogate(value.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a character could move a terminal's cursor or reorder text when shown. */
