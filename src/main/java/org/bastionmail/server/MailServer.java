@@ -343,6 +343,33 @@ public final class MailServer implements AutoCloseable {
         return Optional.ofNullable(policyServer.get()).map(PolicyServer::address);
     }
 
+    /**
+     * An access session with its connection line in the transaction log: client, listener, duration and, on
+     * the implicit-TLS ports, the TLS protocol. (SMTP sessions write a fuller line themselves.)
+     */
+    private Listener.Handler traced(String listener, Listener.Handler session) {
+        return socket -> {
+            // a label for the log, not a secret
+            String id = java.util.HexFormat.of().withUpperCase()
+                    .toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+            ConnectionTrace line = new ConnectionTrace(id, socket.getInetAddress(), socket.getPort(), listener,
+                    Clock.systemUTC(), trace);
+            String how = "closed";
+            try {
+                session.handle(socket);
+            } catch (IOException | RuntimeException e) {
+                how = "error";
+                throw e;
+            } finally {
+                // after the session the socket is closed: getSession() then answers without a handshake
+                if (socket instanceof javax.net.ssl.SSLSocket ssl && ssl.getSession().isValid()) {
+                    line.tls(ssl.getSession().getProtocol(), ssl.getSession().getCipherSuite());
+                }
+                line.end(how);
+            }
+        };
+    }
+
     /** IMAP (STARTTLS and implicit TLS) and POP3 (STLS and implicit TLS) for reading mail. */
     private void listenForAccess(Config.Listen listen, SSLContext tls, TlsUpgrade upgrade) throws IOException {
         Clock clock = Clock.systemUTC();
@@ -354,10 +381,10 @@ public final class MailServer implements AutoCloseable {
         ImapContext imaps = new ImapContext(config.hostname(), directory, store, Optional.empty(), true, imapLimits,
                 clock, Pause.real(), imapConnections, authFailures());
         if (listen.imap().isPresent()) {
-            listen("imap", listen.imap().get(), null, Protocol.IMAP, socket -> new ImapSession(socket, imap).run());
+            listen("imap", listen.imap().get(), null, Protocol.IMAP, traced("imap", socket -> new ImapSession(socket, imap).run()));
         }
         if (listen.imaps().isPresent()) {
-            listen("imaps", listen.imaps().get(), tls, Protocol.IMAP, socket -> new ImapSession(socket, imaps).run());
+            listen("imaps", listen.imaps().get(), tls, Protocol.IMAP, traced("imaps", socket -> new ImapSession(socket, imaps).run()));
         }
         // One lock registry for both POP3 ports: RFC 1939 8 allows one session per maildrop.
         MaildropLocks locks = new MaildropLocks();
@@ -366,10 +393,10 @@ public final class MailServer implements AutoCloseable {
         Pop3Context pop3s = new Pop3Context(config.hostname(), directory, store, Optional.empty(), true,
                 Pop3Context.Limits.defaults(), clock, Pause.real(), locks, authFailures());
         if (listen.pop3().isPresent()) {
-            listen("pop3", listen.pop3().get(), null, Protocol.POP3, socket -> new Pop3Session(socket, pop3).run());
+            listen("pop3", listen.pop3().get(), null, Protocol.POP3, traced("pop3", socket -> new Pop3Session(socket, pop3).run()));
         }
         if (listen.pop3s().isPresent()) {
-            listen("pop3s", listen.pop3s().get(), tls, Protocol.POP3, socket -> new Pop3Session(socket, pop3s).run());
+            listen("pop3s", listen.pop3s().get(), tls, Protocol.POP3, traced("pop3s", socket -> new Pop3Session(socket, pop3s).run()));
         }
     }
 

@@ -20,7 +20,7 @@ public final class TraceMetrics implements TraceSink {
         this.metrics = metrics;
         metrics.counter(MESSAGES, "Messages at the end of DATA, by result (accepted, refused) and reason.");
         metrics.counter(CHECK_REJECTIONS, "Messages, recipients or connections refused, by the check that refused them.");
-        metrics.counter(TLS_SESSIONS, "SMTP connections that used TLS, by protocol version.");
+        metrics.counter(TLS_SESSIONS, "Connections that used TLS (SMTP; IMAP and POP3 on their implicit-TLS ports), by protocol version.");
         metrics.counter(DELIVERIES, "Delivery attempts, by kind (local, remote) and result (delivered, deferred, bounced).");
         metrics.histogram(LATENCY, "Time from reception to delivery, per delivered recipient, by kind.",
                 0.1, 0.5, 1, 5, 30, 60, 300, 900, 3600, 14400, 86400);

@@ -49,10 +49,23 @@ class TraceIT {
                 tls.getInputStream().readAllBytes();
             }
 
+            // And one IMAPS connection: access sessions get a connection line too.
+            try (SSLSocket imaps = (SSLSocket) SubmissionTls.trusting(server.certificate()).getSocketFactory()
+                    .createSocket("127.0.0.1", server.port("imaps"))) {
+                imaps.setSoTimeout(10_000);
+                imaps.getOutputStream().write("a LOGOUT\r\n".getBytes(StandardCharsets.US_ASCII));
+                imaps.getOutputStream().flush();
+                assertThat(new String(imaps.getInputStream().readNBytes(4), StandardCharsets.US_ASCII)).isEqualTo("* OK");
+                imaps.getInputStream().readAllBytes();
+            }
+
             Path log = data.resolve("log").resolve("transactions.jsonl");
             await().atMost(Duration.ofSeconds(10)).until(() -> TraceReader.story(log, "trace-it.1@elsewhere.test").size() >= 3);
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readAllLines(log).stream().anyMatch(l ->
+                    l.contains("\"type\":\"connection\"") && l.contains("\"listener\":\"imaps\"")
+                            && l.contains("\"protocol\":\"TLSv1.3\"") && l.contains("\"end\":\"closed\"")));
             Metrics metrics = server.server().metrics();
-            await().atMost(Duration.ofSeconds(10)).until(() -> metrics.value(TraceMetrics.TLS_SESSIONS, "protocol", "TLSv1.3") == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> metrics.value(TraceMetrics.TLS_SESSIONS, "protocol", "TLSv1.3") == 2);
             assertThat(metrics.value(TraceMetrics.MESSAGES, "result", "accepted", "reason", "inbox")).isEqualTo(1);
             assertThat(metrics.value(TraceMetrics.DELIVERIES, "kind", "local", "result", "delivered")).isEqualTo(1);
             assertThat(metrics.count(TraceMetrics.LATENCY, "kind", "local")).isEqualTo(1);
