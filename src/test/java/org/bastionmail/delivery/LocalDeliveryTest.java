@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.bastionmail.net.HandClock;
 
 class LocalDeliveryTest {
     static final String BOB = "bob@example.test";
@@ -37,7 +38,7 @@ class LocalDeliveryTest {
     Path dataDir;
 
     final FakeDirectory directory = new FakeDirectory("example.test").user(BOB).user(CAROL);
-    final MutableClock clock = new MutableClock(START);
+    final HandClock clock = new HandClock(START);
     MailboxStore store;
     FileQueue queue;
     LocalDelivery delivery;

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.bastionmail.net.HandClock;
 
 /** The remote scheduler with a scripted transport (a fake is fine here: the SMTP client has its own tests). */
 class RemoteDeliveryTest {
@@ -37,7 +38,7 @@ class RemoteDeliveryTest {
     @TempDir
     Path dataDir;
     final FakeDirectory directory = new FakeDirectory("example.test").user("bob@example.test");
-    final MutableClock clock = new MutableClock(START);
+    final HandClock clock = new HandClock(START);
     final List<DeliveryReport> finished = new CopyOnWriteArrayList<>();
     final ScriptedTransport transport = new ScriptedTransport();
     MailboxStore store;

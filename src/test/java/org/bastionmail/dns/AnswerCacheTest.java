@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.bastionmail.net.HandClock;
+import java.time.Instant;
 
 class AnswerCacheTest {
-    private final MutableClock clock = new MutableClock();
+    private final HandClock clock = new HandClock(Instant.now());
     private final Lookup<List<String>> found = new Lookup.Found<>(List.of("x"), DnssecStatus.SECURE);
 
     @Test

@@ -19,13 +19,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.Type;
+import org.bastionmail.net.HandClock;
+import java.time.Instant;
 
 /** Lookups without DNSSEC against a loopback server: record types, negative answers, faults, the cache. */
 class DnsjavaResolverTest {
     private static final String SOA = "@ SOA ns hostmaster 1 3600 600 86400 300\n@ NS ns\n";
 
     private TestDnsServer server;
-    private final MutableClock clock = new MutableClock();
+    private final HandClock clock = new HandClock(Instant.now());
     private DnsjavaResolver resolver;
 
     @BeforeEach

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.bastionmail.config.Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.bastionmail.net.HandClock;
 
 /** The limits a hostile or broken client hits: login guessing, too many connections, command floods. */
 class ImapLimitsTest {
@@ -106,7 +107,7 @@ class ImapLimitsTest {
 
     @Test
     void theRateRefillsWithTime() throws Exception {
-        MovableClock clock = new MovableClock();
+        HandClock clock = new HandClock(Instant.ofEpochMilli(1_700_000_000_000L));
         try (ImapHarness server = new ImapHarness(dir, limits(20, 3, 2, 5), clock);
                 ImapHarness.Client c = server.connect()) {
             c.greeting();
@@ -131,34 +132,5 @@ class ImapLimitsTest {
                 .isInstanceOf(IllegalArgumentException.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> limits(20, 0, 5, 3))
                 .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    /** A clock that moves only when told. */
-    static final class MovableClock extends Clock {
-        private final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
-
-        void advance(Duration d) {
-            millis.addAndGet(d.toMillis());
-        }
-
-        @Override
-        public long millis() {
-            return millis.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -22,6 +22,7 @@ import org.bastionmail.dns.Lookup;
 import org.bastionmail.tlsrpt.ResultType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.bastionmail.net.HandClock;
 
 /** Discovery and caching (RFC 8461 5.1) with a scripted DNS and fetcher and a clock the test moves. */
 class MtaStsTest {
@@ -31,7 +32,7 @@ class MtaStsTest {
     @TempDir
     Path dataDir;
 
-    private final MovableClock clock = new MovableClock(Instant.parse("2026-11-27T10:00:00Z"));
+    private final HandClock clock = new HandClock(Instant.parse("2026-11-27T10:00:00Z"));
     private final FakeDns dns = new FakeDns();
     private final ScriptedFetcher fetcher = new ScriptedFetcher();
 
@@ -175,33 +176,6 @@ class MtaStsTest {
         assertThat(StsPolicyStore.storable("a/b.com")).isFalse();
         assertThat(StsPolicyStore.storable("com")).isFalse();
         assertThat(mtaSts().discover("..")).isInstanceOf(StsDiscovery.Absent.class);
-    }
-
-    static final class MovableClock extends Clock {
-        private Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 
     static final class FakeDns implements DnsResolver {

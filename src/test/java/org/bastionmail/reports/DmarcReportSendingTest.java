@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.xbill.DNS.Type;
+import org.bastionmail.net.HandClock;
 
 /** DMARC aggregate reports (RFC 7489 7.2) from the record log to the queue. */
 class DmarcReportSendingTest {
@@ -37,7 +38,7 @@ class DmarcReportSendingTest {
 
     @TempDir
     Path dataDir;
-    MutableClock clock;
+    HandClock clock;
     FileQueue queue;
     AggregateReportLog log;
 
@@ -53,7 +54,7 @@ class DmarcReportSendingTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        clock = new MutableClock(Instant.parse("2026-11-28T00:30:00Z"));
+        clock = new HandClock(Instant.parse("2026-11-28T00:30:00Z"));
         queue = FileQueue.open(dataDir);
         log = AggregateReportLog.open(dataDir);
     }

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.bastionmail.net.HandClock;
 
 /** TLS reports (RFC 8460 5) from the recorder's files to the queue and to an https target. */
 class TlsReportSendingTest {
@@ -45,7 +46,7 @@ class TlsReportSendingTest {
 
     @TempDir
     Path dataDir;
-    MutableClock clock;
+    HandClock clock;
     FileQueue queue;
     TlsResultRecorder recorder;
 
@@ -63,7 +64,7 @@ class TlsReportSendingTest {
     void setUp() throws IOException {
         loopback.posts.clear();
         loopback.status.set(200);
-        clock = new MutableClock(NOON_27);
+        clock = new HandClock(NOON_27);
         queue = FileQueue.open(dataDir);
         recorder = new TlsResultRecorder(dataDir, clock);
     }

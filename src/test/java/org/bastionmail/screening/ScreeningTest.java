@@ -12,8 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bastionmail.config.Config;
 import org.bastionmail.dns.DnsResolver;
-import org.bastionmail.dns.DnssecStatus;
-import org.bastionmail.dns.Lookup;
+import org.bastionmail.dns.testserver.StaticResolver;
 import org.bastionmail.mail.MailAddress;
 import org.bastionmail.metrics.Metrics;
 import org.bastionmail.net.Cidr;
@@ -35,45 +34,17 @@ class ScreeningTest {
     private final Metrics metrics = new Metrics();
     private final AtomicInteger spfChecks = new AtomicInteger();
 
-    /** A resolver that knows only the A records given. */
-    private static DnsResolver dns(Map<String, String> a) {
-        return new DnsResolver() {
-            @Override
-            public Lookup<List<InetAddress>> a(String name) {
-                String value = a.get(name);
-                if (value == null) {
-                    return new Lookup.NoSuchName<>(DnssecStatus.INSECURE);
-                }
-                if (value.equals("fail")) {
-                    return new Lookup.Failed<>("SERVFAIL", DnssecStatus.INDETERMINATE);
-                }
-                try {
-                    return new Lookup.Found<>(List.of(InetAddress.getByName(value)), DnssecStatus.INSECURE);
-                } catch (java.net.UnknownHostException e) {
-                    throw new AssertionError(e);
-                }
+    /** A resolver that knows only the A records given ("fail": the lookup fails). */
+    private static DnsResolver dns(Map<String, String> a) throws java.net.UnknownHostException {
+        StaticResolver dns = new StaticResolver();
+        for (Map.Entry<String, String> answer : a.entrySet()) {
+            if (answer.getValue().equals("fail")) {
+                dns.failing(answer.getKey());
+            } else {
+                dns.a(answer.getKey(), InetAddress.getByName(answer.getValue()));
             }
-
-            @Override
-            public Lookup<List<String>> txt(String name) {
-                return new Lookup.NoSuchName<>(DnssecStatus.INSECURE);
-            }
-
-            @Override
-            public Lookup<List<InetAddress>> aaaa(String name) {
-                return new Lookup.NoSuchName<>(DnssecStatus.INSECURE);
-            }
-
-            @Override
-            public Lookup<List<MxRecord>> mx(String name) {
-                return new Lookup.NoSuchName<>(DnssecStatus.INSECURE);
-            }
-
-            @Override
-            public Lookup<List<String>> ptr(InetAddress address) {
-                return new Lookup.NoSuchName<>(DnssecStatus.INSECURE);
-            }
-        };
+        }
+        return dns;
     }
 
     private Screening screening(Config.Screening settings, Config.Defence defence, Map<String, String> answers)

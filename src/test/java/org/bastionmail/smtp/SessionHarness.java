@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLSocket;
 import org.bastionmail.config.Config;
+import org.bastionmail.net.HandClock;
 
 /** A real SmtpSession on a loopback socket pair, and a raw client to talk to it. */
 final class SessionHarness implements AutoCloseable {
@@ -30,7 +31,7 @@ final class SessionHarness implements AutoCloseable {
     final List<Duration> sleeps = new CopyOnWriteArrayList<>();
     final java.util.Set<String> fullMailboxes = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final java.util.Set<java.net.InetAddress> relayClients = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    final MutableClock clock = new MutableClock(Instant.parse("2025-06-03T10:00:00Z"));
+    final HandClock clock = new HandClock(Instant.parse("2025-06-03T10:00:00Z"));
     /** The session's transaction log lines. */
     final List<org.bastionmail.tracelog.TraceEvent> traced = new CopyOnWriteArrayList<>();
     private final Thread sessionThread;
@@ -173,33 +174,5 @@ final class SessionHarness implements AutoCloseable {
     public void close() throws Exception {
         client.close();
         sessionThread.join(Duration.ofSeconds(10));
-    }
-
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
