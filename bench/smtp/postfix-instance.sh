@@ -32,8 +32,8 @@ start)
 *) usage ;;
 esac
 
-chmod 755 "$dir"
-mkdir -p "$etc" "$dir/queue" "$dir/data" "$dir/mail/bench"
+write_confined_main_cf "$dir" postfix.bench
+mkdir -p "$dir/mail/bench"
 mail_uid=$(id -u postfix)
 mail_gid=$(id -g postfix)
 chown "$mail_uid:$mail_gid" "$dir/mail" "$dir/mail/bench"
@@ -41,18 +41,8 @@ printf 'bench@postfix.bench bench/\n' > "$etc/vmailbox"
 
 # Defaults everywhere except what confines the instance: Postfix fsyncs the queue file before its 250
 # and virtual(8) fsyncs the Maildir file before the queue file is removed.
-cat > "$etc/main.cf" <<CF
-compatibility_level = 3.6
-queue_directory = $dir/queue
-data_directory = $dir/data
-maillog_file = $dir/maillog
-maillog_file_prefixes = $dir
-myhostname = mx.postfix.bench
-mydomain = postfix.bench
-myorigin = postfix.bench
+cat >> "$etc/main.cf" <<CF
 mydestination =
-inet_interfaces = loopback-only
-inet_protocols = ipv4
 mynetworks = 127.0.0.0/8
 alias_maps =
 alias_database =

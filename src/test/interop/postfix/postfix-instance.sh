@@ -61,9 +61,8 @@ start)
     ;;
 esac
 
-# The postfix user must reach the queue through every parent directory.
-chmod 755 "$dir"
-mkdir -p "$etc" "$dir/queue" "$dir/data" "$dir/mail"
+write_confined_main_cf "$dir" postfix.test
+mkdir -p "$dir/mail"
 tls=$dir/tls
 
 if [ ! -f "$dir/tls/ca.pem" ]; then
@@ -76,20 +75,10 @@ mail_gid=$(id -g postfix)
 chown "$mail_uid:$mail_gid" "$dir/mail"
 printf 'bob@postfix.test bob/\n' > "$etc/vmailbox"
 
-cat > "$etc/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $dir/queue
-data_directory = $dir/data
-maillog_file = $dir/maillog
-maillog_file_prefixes = $dir
-myhostname = mx.postfix.test
-mydomain = postfix.test
-myorigin = postfix.test
+cat >> "$etc/main.cf" <<EOF
 mydestination =
 # Postfix accepts only addresses an interface carries, and lo carries 127.0.0.1/8 alone: 127.0.0.2
-# works for bind(2) but not here. The listener and the client's source address below say 127.0.0.2.
-inet_interfaces = loopback-only
-inet_protocols = ipv4
+# works for bind(2) but not for inet_interfaces. The listener and the client's source address say 127.0.0.2.
 mynetworks = 127.0.0.0/8
 smtp_bind_address = 127.0.0.2
 alias_maps =

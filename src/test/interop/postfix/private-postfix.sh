@@ -1,6 +1,26 @@
 # Shared by the scripts that run a private Postfix (interop tests, the audit's weak Postfix, the benchmark):
 # sourced, not run. The system instance (/etc/postfix) is never read nor started.
 
+# write_confined_main_cf DIR DOMAIN: creates DIR/etc, DIR/queue and DIR/data and starts DIR/etc/main.cf with
+# what confines the instance to DIR and to loopback, as mx.DOMAIN. The caller appends the rest.
+write_confined_main_cf() {
+    # the postfix user must reach the queue through every parent directory
+    chmod 755 "$1"
+    mkdir -p "$1/etc" "$1/queue" "$1/data"
+    cat > "$1/etc/main.cf" <<CF
+compatibility_level = 3.6
+queue_directory = $1/queue
+data_directory = $1/data
+maillog_file = $1/maillog
+maillog_file_prefixes = $1
+myhostname = mx.$2
+mydomain = $2
+myorigin = $2
+inet_interfaces = loopback-only
+inet_protocols = ipv4
+CF
+}
+
 # write_master_cf ETC LISTEN PROCS: master.cf with smtpd on LISTEN (ip:port, PROCS processes at most, "-"
 # for Postfix's default) and the standard services, every one unchrooted.
 write_master_cf() {

@@ -43,22 +43,12 @@ start)
     ;;
 esac
 
-chmod 755 "$dir"
-mkdir -p "$etc" "$dir/queue" "$dir/data" "$dir/tls"
+write_confined_main_cf "$dir" weak.test
+mkdir -p "$dir/tls"
 printf 'postmaster root\n' > "$etc/aliases"
 
-cat > "$etc/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $dir/queue
-data_directory = $dir/data
-maillog_file = $dir/maillog
-maillog_file_prefixes = $dir
-myhostname = mx.weak.test
-mydomain = weak.test
-myorigin = weak.test
+cat >> "$etc/main.cf" <<EOF
 mydestination = weak.test, localhost
-inet_interfaces = loopback-only
-inet_protocols = ipv4
 smtpd_peername_lookup = no
 smtp_dns_support_level = disabled
 biff = no
